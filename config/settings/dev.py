@@ -1,0 +1,11 @@
+"""Local development: SQLite under var/, console e-mail, DEBUG on."""
+
+from config.env import env
+
+from .base import *  # noqa: F403
+
+DEBUG = env.bool("DEBUG", default=True)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# A development-only key; production.py refuses to start without SECRET_KEY.
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -1,0 +1,64 @@
+"""The registration dossier form, shared by the web page and the API."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recognition.models import Field, MovementModel
+from recognition.selectors import campaigns_open_for
+from recognition.services.registration import DOSSIER_FIELDS
+from recognition.validators import validate_attachment
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several uploads in one field, each checked by `validate_attachment`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("validators", [validate_attachment])
+        kwargs.setdefault("label", _("Tệp đính kèm (ảnh, biên bản, báo cáo; tối đa 20 MB mỗi tệp)"))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_clean = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single_clean(item, initial) for item in data if item]
+        return [single_clean(data, initial)] if data else []
+
+
+class DossierForm(forms.ModelForm):
+    """The ten sections of the dossier. `campaign` is shown only when registering."""
+
+    campaign = forms.ModelChoiceField(queryset=None, label=_("Đợt đăng ký"), empty_label=None)
+    attachments = MultipleFileField()
+
+    class Meta:
+        model = MovementModel
+        fields = DOSSIER_FIELDS
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+            "self_evaluation_on": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+        }
+
+    def __init__(self, *args, user, include_campaign: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].queryset = Field.objects.filter(is_active=True)
+        if include_campaign:
+            self.fields["campaign"].queryset = campaigns_open_for(user=user, day=timezone.localdate())
+        else:
+            del self.fields["campaign"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, self_evaluation_on = cleaned.get("starts_on"), cleaned.get("self_evaluation_on")
+        if starts_on and self_evaluation_on and self_evaluation_on < starts_on:
+            self.add_error("self_evaluation_on", _("Ngày tự đánh giá phải sau ngày bắt đầu."))
+        return cleaned
+
+    def dossier_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in DOSSIER_FIELDS if name in self.cleaned_data}

@@ -1,0 +1,46 @@
+"""The domain of the movement: units, reference data, dossiers, reviews, decisions."""
+
+from .audit import AuditAction, AuditEvent
+from .campaigns import Campaign
+from .decisions import DecisionEntry, RecognitionDecision
+from .dossiers import Attachment, CollectiveKind, ModelKind, ModelStage, MovementModel
+from .reference import Criterion, Field
+from .replication import Replication, ReplicationStatus
+from .review import (
+    Classification,
+    CouncilScore,
+    CriterionScore,
+    DossierReview,
+    EvaluationResult,
+    SurveyRecommendation,
+    SurveyReport,
+)
+from .units import Level, Unit, UnitKind, User
+
+__all__ = [
+    "Attachment",
+    "AuditAction",
+    "AuditEvent",
+    "Campaign",
+    "Classification",
+    "CollectiveKind",
+    "CouncilScore",
+    "Criterion",
+    "CriterionScore",
+    "DecisionEntry",
+    "DossierReview",
+    "EvaluationResult",
+    "Field",
+    "Level",
+    "ModelKind",
+    "ModelStage",
+    "MovementModel",
+    "RecognitionDecision",
+    "Replication",
+    "ReplicationStatus",
+    "SurveyRecommendation",
+    "SurveyReport",
+    "Unit",
+    "UnitKind",
+    "User",
+]

@@ -1,0 +1,98 @@
+"""The audit trail: one append-only record per event, written in the transaction of the change."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .dossiers import MovementModel
+from .units import Unit
+
+
+class AuditAction(models.TextChoices):
+    MODEL_REGISTERED = "model_registered", _("Đăng ký mô hình")
+    DOSSIER_EDITED = "dossier_edited", _("Sửa hồ sơ")
+    TASK_CREATED = "task_created", _("Tạo nhiệm vụ")
+    TASK_CLAIMED = "task_claimed", _("Nhận nhiệm vụ")
+    TASK_RELEASED = "task_released", _("Trả nhiệm vụ về hàng chờ")
+    TASK_REASSIGNED = "task_reassigned", _("Chuyển giao nhiệm vụ")
+    TASK_DELEGATED = "task_delegated", _("Ủy quyền nhiệm vụ")
+    TASK_STARTED = "task_started", _("Bắt đầu xử lý")
+    TASK_COMPLETED = "task_completed", _("Hoàn thành nhiệm vụ")
+    TASK_CANCELLED = "task_cancelled", _("Hủy nhiệm vụ")
+    TASK_UNDONE = "task_undone", _("Hoàn tác nhiệm vụ")
+    DOSSIER_ACCEPTED = "dossier_accepted", _("Hồ sơ hợp lệ")
+    DOSSIER_RETURNED = "dossier_returned", _("Trả lại hồ sơ để bổ sung")
+    SURVEY_REPORTED = "survey_reported", _("Báo cáo khảo sát")
+    EVALUATION_SCORED = "evaluation_scored", _("Chấm điểm")
+    EVALUATION_PASSED = "evaluation_passed", _("Đạt ngưỡng công nhận")
+    EVALUATION_REJECTED = "evaluation_rejected", _("Không đạt, không công nhận")
+    DECISION_ISSUED = "decision_issued", _("Ban hành quyết định")
+    DECISION_REVOKED = "decision_revoked", _("Thu hồi quyết định")
+    MODEL_RECOGNISED = "model_recognised", _("Công nhận mô hình")
+    REPLICATION_RECORDED = "replication_recorded", _("Ghi nhận nhân rộng")
+    PROCESS_FINISHED = "process_finished", _("Kết thúc quy trình")
+    PROCESS_CANCELLED = "process_cancelled", _("Hủy quy trình")
+    REMINDER_SENT = "reminder_sent", _("Gửi nhắc việc")
+    ESCALATED = "escalated", _("Chuyển cấp trên xử lý")
+    REFERENCE_CHANGED = "reference_changed", _("Thay đổi dữ liệu danh mục")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, on whose behalf, why and on what evidence.
+
+    Written only by `recognition.services.audit.audit_record`, inside the caller's
+    transaction: if this insert fails, the change it describes is rolled back.
+    """
+
+    occurred_at = models.DateTimeField(_("thời điểm"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    actor_label = models.CharField(
+        _("tác nhân"), max_length=255, help_text=_("Tên người dùng, hoặc system:<quy tắc>.")
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thay mặt cho"),
+    )
+    actor_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("đơn vị")
+    )
+    actor_roles = models.CharField(_("vai trò"), max_length=255, blank=True)
+    movement_model = models.ForeignKey(
+        MovementModel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("mô hình"),
+    )
+    process_id = models.BigIntegerField(_("quy trình"), null=True, blank=True)
+    task_id = models.BigIntegerField(_("nhiệm vụ"), null=True, blank=True)
+    action = models.CharField(_("hành động"), max_length=40, choices=AuditAction.choices)
+    reason = models.TextField(_("lý do"), blank=True)
+    payload = models.JSONField(_("dữ liệu"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    client_ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    user_agent = models.CharField(_("trình duyệt"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        verbose_name = _("nhật ký")
+        verbose_name_plural = _("nhật ký")
+        indexes = [
+            models.Index(fields=["movement_model", "occurred_at"]),
+            models.Index(fields=["action", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

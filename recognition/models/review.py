@@ -1,0 +1,114 @@
+"""Review steps: dossier checks, the survey report, council scores and the tally."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .dossiers import MovementModel
+from .reference import Criterion
+
+
+class DossierReview(models.Model):
+    """One check of the dossier by the standing body: accepted, or returned with a reason."""
+
+    movement_model = models.ForeignKey(
+        MovementModel, on_delete=models.PROTECT, related_name="dossier_reviews"
+    )
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    is_accepted = models.BooleanField(_("hồ sơ hợp lệ"))
+    reason = models.TextField(_("lý do / yêu cầu bổ sung"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("kiểm tra hồ sơ")
+        verbose_name_plural = _("kiểm tra hồ sơ")
+
+
+class SurveyRecommendation(models.TextChoices):
+    RECOMMEND = "recommend", _("Đề nghị công nhận")
+    NOT_RECOMMEND = "not_recommend", _("Không đề nghị công nhận")
+
+
+class SurveyReport(models.Model):
+    movement_model = models.ForeignKey(
+        MovementModel, on_delete=models.PROTECT, related_name="survey_reports"
+    )
+    surveyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    visited_on = models.DateField(_("ngày khảo sát"))
+    findings = models.TextField(_("kết quả khảo sát"))
+    recommendation = models.CharField(
+        _("kiến nghị"), max_length=20, choices=SurveyRecommendation.choices
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("báo cáo khảo sát")
+        verbose_name_plural = _("báo cáo khảo sát")
+
+
+class CouncilScore(models.Model):
+    """One council member's scores for one model."""
+
+    movement_model = models.ForeignKey(
+        MovementModel, on_delete=models.PROTECT, related_name="council_scores"
+    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    total = models.PositiveSmallIntegerField(_("tổng điểm"))
+    comment = models.TextField(_("nhận xét"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("phiếu chấm điểm")
+        verbose_name_plural = _("phiếu chấm điểm")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["movement_model", "member"], name="one_score_sheet_per_member"
+            )
+        ]
+
+
+class CriterionScore(models.Model):
+    council_score = models.ForeignKey(CouncilScore, on_delete=models.CASCADE, related_name="items")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    points = models.PositiveSmallIntegerField(_("điểm"))
+
+    class Meta:
+        ordering = ["criterion__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council_score", "criterion"], name="one_point_per_criterion"
+            )
+        ]
+
+
+class Classification(models.TextChoices):
+    RECOGNISED = "recognised", _("Công nhận")
+    OUTSTANDING = "outstanding", _("Tiêu biểu")
+    REJECTED = "rejected", _("Không công nhận")
+
+
+class EvaluationResult(models.Model):
+    """The council's aggregated result, with the rule that produced it (for auditors)."""
+
+    movement_model = models.ForeignKey(
+        MovementModel, on_delete=models.PROTECT, related_name="evaluation_results"
+    )
+    aggregation = models.CharField(_("cách tổng hợp"), max_length=20)
+    score = models.DecimalField(_("điểm tổng hợp"), max_digits=6, decimal_places=2)
+    pass_threshold = models.DecimalField(_("ngưỡng công nhận"), max_digits=5, decimal_places=2)
+    outstanding_threshold = models.DecimalField(_("ngưỡng tiêu biểu"), max_digits=5, decimal_places=2)
+    member_count = models.PositiveSmallIntegerField(_("số phiếu"))
+    classification = models.CharField(_("kết quả"), max_length=20, choices=Classification.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("kết quả đánh giá")
+        verbose_name_plural = _("kết quả đánh giá")
+
+    @property
+    def is_passed(self) -> bool:
+        return self.classification != Classification.REJECTED

@@ -1,0 +1,220 @@
+"""Dossier check, field survey, council scoring and the tally against the thresholds."""
+
+import statistics
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from recognition.models import (
+    AuditAction,
+    Classification,
+    CouncilScore,
+    Criterion,
+    CriterionScore,
+    DossierReview,
+    EvaluationResult,
+    ModelStage,
+    MovementModel,
+    SurveyRecommendation,
+    SurveyReport,
+    User,
+)
+
+from .attachments import attachments_payload, attachments_store
+from .audit import audit_record
+
+TALLY_RULE = "evaluation_tally"
+
+
+def require_stage(movement_model: MovementModel, stage: str) -> None:
+    if movement_model.stage != stage:
+        raise ValidationError(
+            _("Mô hình đang ở giai đoạn “%(current)s”, không thực hiện được bước này.")
+            % {"current": movement_model.get_stage_display()}
+        )
+
+
+def dossier_review_record(
+    *, movement_model: MovementModel, reviewer: User, is_accepted: bool, reason: str = ""
+) -> DossierReview:
+    """Accept the dossier (on to the survey) or return it to the unit with a reason."""
+    reason = (reason or "").strip()
+    if not is_accepted and not reason:
+        raise ValidationError({"reason": _("Phải ghi rõ lý do và nội dung cần bổ sung khi trả lại hồ sơ.")})
+    require_stage(movement_model, ModelStage.REGISTERED)
+
+    with transaction.atomic():
+        review = DossierReview.objects.create(
+            movement_model=movement_model, reviewer=reviewer, is_accepted=is_accepted, reason=reason
+        )
+        movement_model.stage = ModelStage.SURVEY if is_accepted else ModelStage.RETURNED
+        movement_model.save(update_fields=["stage", "updated_at"])
+        audit_record(
+            action=AuditAction.DOSSIER_ACCEPTED if is_accepted else AuditAction.DOSSIER_RETURNED,
+            actor=reviewer,
+            movement_model=movement_model,
+            reason=reason,
+            payload={"review": review.pk, "stage": movement_model.stage},
+        )
+    return review
+
+
+def survey_report_submit(
+    *,
+    movement_model: MovementModel,
+    surveyed_by: User,
+    visited_on: date,
+    findings: str,
+    recommendation: str,
+    files=(),
+) -> SurveyReport:
+    require_stage(movement_model, ModelStage.SURVEY)
+    if recommendation not in SurveyRecommendation.values:
+        raise ValidationError({"recommendation": _("Kiến nghị không hợp lệ.")})
+    with transaction.atomic():
+        report = SurveyReport.objects.create(
+            movement_model=movement_model,
+            surveyed_by=surveyed_by,
+            visited_on=visited_on,
+            findings=findings,
+            recommendation=recommendation,
+        )
+        stored = attachments_store(
+            movement_model=movement_model, stage=ModelStage.SURVEY, files=files, uploaded_by=surveyed_by
+        )
+        movement_model.stage = ModelStage.EVALUATION
+        movement_model.save(update_fields=["stage", "updated_at"])
+        audit_record(
+            action=AuditAction.SURVEY_REPORTED,
+            actor=surveyed_by,
+            movement_model=movement_model,
+            payload={
+                "report": report.pk,
+                "visited_on": visited_on.isoformat(),
+                "recommendation": recommendation,
+                "attachments": attachments_payload(stored),
+            },
+        )
+    return report
+
+
+def rubric_for(movement_model: MovementModel) -> list[Criterion]:
+    """The active criteria that apply to this model (collective or individual)."""
+    return list(Criterion.objects.filter(applies_to=movement_model.collective_kind, is_active=True))
+
+
+def council_score_submit(
+    *, movement_model: MovementModel, member: User, points: dict[str, int], comment: str = ""
+) -> CouncilScore:
+    """Record one member's score sheet. `points` maps criterion code to points."""
+    require_stage(movement_model, ModelStage.EVALUATION)
+    rubric = rubric_for(movement_model)
+    errors = {}
+    for criterion in rubric:
+        value = points.get(criterion.code)
+        if value is None:
+            errors[f"criterion_{criterion.code}"] = _("Chưa chấm tiêu chí này.")
+        elif not 0 <= value <= criterion.max_points:
+            errors[f"criterion_{criterion.code}"] = _("Điểm phải từ 0 đến %(max)s.") % {"max": criterion.max_points}
+    unknown = set(points) - {c.code for c in rubric}
+    if unknown:
+        errors["scores"] = _("Tiêu chí không có trong bộ tiêu chí: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+    if errors:
+        raise ValidationError(errors)
+    if CouncilScore.objects.filter(movement_model=movement_model, member=member).exists():
+        raise ValidationError(_("Thành viên này đã chấm điểm mô hình."))
+
+    with transaction.atomic():
+        sheet = CouncilScore.objects.create(
+            movement_model=movement_model,
+            member=member,
+            total=sum(points[c.code] for c in rubric),
+            comment=comment,
+        )
+        CriterionScore.objects.bulk_create(
+            CriterionScore(council_score=sheet, criterion=c, points=points[c.code]) for c in rubric
+        )
+        audit_record(
+            action=AuditAction.EVALUATION_SCORED,
+            actor=member,
+            movement_model=movement_model,
+            payload={"points": {c.code: points[c.code] for c in rubric}, "total": sheet.total, "comment": comment},
+        )
+    return sheet
+
+
+def _aggregate(values: list[Decimal], rule: str) -> Decimal:
+    if rule == "median":
+        result = Decimal(statistics.median(values))
+    else:
+        result = sum(values, Decimal(0)) / len(values)
+    return result.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def evaluation_tally(*, movement_model: MovementModel) -> EvaluationResult:
+    """Aggregate the council's sheets and classify the model against the campaign thresholds.
+
+    Scores are normalised to 100 so the thresholds keep their meaning if an admin
+    changes the maximum points of a criterion. A model below the pass threshold is
+    REJECTED with the reason recorded; otherwise it waits for the recognition decision.
+    """
+    require_stage(movement_model, ModelStage.EVALUATION)
+    campaign = movement_model.campaign
+    sheets = list(movement_model.council_scores.all())
+    if not sheets:
+        raise ValidationError(_("Chưa có phiếu chấm điểm nào."))
+    max_total = sum(c.max_points for c in rubric_for(movement_model)) or 100
+    normalised = [Decimal(sheet.total) * 100 / max_total for sheet in sheets]
+    score = _aggregate(normalised, campaign.aggregation)
+
+    if score >= campaign.outstanding_threshold:
+        classification = Classification.OUTSTANDING
+    elif score >= campaign.pass_threshold:
+        classification = Classification.RECOGNISED
+    else:
+        classification = Classification.REJECTED
+
+    with transaction.atomic():
+        result = EvaluationResult.objects.create(
+            movement_model=movement_model,
+            aggregation=campaign.aggregation,
+            score=score,
+            pass_threshold=campaign.pass_threshold,
+            outstanding_threshold=campaign.outstanding_threshold,
+            member_count=len(sheets),
+            classification=classification,
+        )
+        movement_model.final_score = score
+        if classification == Classification.REJECTED:
+            movement_model.stage = ModelStage.REJECTED
+            movement_model.outcome_reason = _(
+                "Điểm tổng hợp %(score)s thấp hơn ngưỡng công nhận %(threshold)s (%(count)s phiếu, %(rule)s)."
+            ) % {
+                "score": score,
+                "threshold": campaign.pass_threshold,
+                "count": len(sheets),
+                "rule": campaign.get_aggregation_display().lower(),
+            }
+        else:
+            movement_model.stage = ModelStage.RECOGNITION
+        movement_model.save(update_fields=["final_score", "stage", "outcome_reason", "updated_at"])
+        audit_record(
+            action=AuditAction.EVALUATION_REJECTED if classification == Classification.REJECTED else AuditAction.EVALUATION_PASSED,
+            system_actor=TALLY_RULE,
+            movement_model=movement_model,
+            reason=movement_model.outcome_reason,
+            payload={
+                "result": result.pk,
+                "aggregation": campaign.aggregation,
+                "member_totals": {str(sheet.member_id): sheet.total for sheet in sheets},
+                "max_total": max_total,
+                "score": str(score),
+                "pass_threshold": str(campaign.pass_threshold),
+                "outstanding_threshold": str(campaign.outstanding_threshold),
+                "classification": classification,
+            },
+        )
+    return result

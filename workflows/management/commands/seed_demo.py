@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from workflows.demo import DEMO_PASSWORD, demo_cast_ensure, demo_models_ensure
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu (chạy lại nhiều lần không tạo trùng): đơn vị, người dùng theo vai trò, ~200 mô hình."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--models", type=int, default=200, help="Số mô hình mẫu của đợt năm nay.")
+
+    def handle(self, *args, models: int, **options):
+        cast = demo_cast_ensure()
+        added = demo_models_ensure(cast=cast, count=models)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {cast.province} — {added} models added, "
+                f"users {', '.join(cast.users)} (password {DEMO_PASSWORD})."
+            )
+        )

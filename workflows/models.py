@@ -1,0 +1,57 @@
+"""The engine's rows: a recognition process per model, and its tasks.
+
+Both extend viewflow's tables (multi-table inheritance) with the units that scope
+who may see and act on them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process, Task
+
+from recognition.models import ModelStage, MovementModel, Unit
+
+
+class RecognitionProcess(Process):
+    movement_model = models.OneToOneField(
+        MovementModel,
+        on_delete=models.PROTECT,
+        related_name="process",
+        null=True,
+        verbose_name=_("mô hình"),
+    )
+    organising_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("đơn vị tổ chức")
+    )
+    registering_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("đơn vị đăng ký")
+    )
+
+    class Meta:
+        verbose_name = _("quy trình công nhận")
+        verbose_name_plural = _("quy trình công nhận")
+
+    # Gateway conditions of RecognitionFlow: one line each, read from the domain stage.
+    def is_dossier_accepted(self) -> bool:
+        return self.movement_model.stage == ModelStage.SURVEY
+
+    def is_evaluation_passed(self) -> bool:
+        return self.movement_model.stage == ModelStage.RECOGNITION
+
+    def is_replication_closed(self) -> bool:
+        return self.movement_model.stage == ModelStage.CLOSED
+
+
+class RecognitionTask(Task):
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("đơn vị xử lý"),
+        help_text=_("Chỉ thành viên của đơn vị này (có vai trò phù hợp) mới nhận và xử lý nhiệm vụ."),
+    )
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")

@@ -1,0 +1,106 @@
+"""Write operations on processes and tasks. Views and API endpoints call only these."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.status import STATUS
+
+from recognition.audit_context import acting_as, workflow_scope
+from recognition.models import AuditAction, Campaign, MovementModel, User
+from recognition.services.audit import audit_record
+from recognition.services.registration import model_register
+
+from .exceptions import TaskNotAvailable
+from .flows import RecognitionFlow
+from .models import RecognitionTask
+from .stages import STAGES
+
+
+def registration_submit(*, submitted_by: User, campaign: Campaign, data: dict, files=()) -> MovementModel:
+    """Register a model and start its recognition process, in one transaction."""
+    with transaction.atomic(), acting_as(submitted_by):
+        movement_model = model_register(submitted_by=submitted_by, campaign=campaign, data=data, files=files)
+        RecognitionFlow.start.run(movement_model=movement_model)
+    return movement_model
+
+
+def task_form_for(*, task: RecognitionTask, user: User, data=None, files=None):
+    stage = STAGES[task.flow_task.name]
+    return stage.form_class(data=data, files=files, movement_model=task.process.recognitionprocess.movement_model, user=user)
+
+
+def task_execute(*, activation, user: User, form) -> None:
+    """Apply a valid task form and move the flow on.
+
+    Precondition: the caller holds the process lock inside a transaction and has
+    started the activation (viewflow's view wrapper or `task_complete` does both).
+    """
+    task = activation.task
+    stage = STAGES[task.flow_task.name]
+    movement_model = activation.process.movement_model
+    with workflow_scope(process_id=task.process_id, task_id=task.pk), acting_as(user):
+        stage.submit(movement_model=movement_model, user=user, form=form)
+        audit_record(
+            action=AuditAction.TASK_COMPLETED,
+            actor=user,
+            movement_model=movement_model,
+            payload={"node": task.flow_task.name, "values": form.audit_values()},
+        )
+        activation.execute()
+
+
+def _locked_task(task_id: int) -> RecognitionTask:
+    """The task row; callers re-read it under the process lock before deciding anything."""
+    return RecognitionTask.objects.select_related("process").get(pk=task_id)
+
+
+def task_complete(*, task_id: int, user: User, data, files=None) -> RecognitionTask:
+    """Complete a task from the API: same form, same service, same checks as the web page.
+
+    Raises TaskNotAvailable when it is no longer open (double submit), PermissionDenied
+    when the user does not own it, ValidationError with the form's field map.
+    """
+    task = _locked_task(task_id)
+    with RecognitionFlow.lock(task.process_id), transaction.atomic():
+        task.refresh_from_db()
+        if task.status not in (STATUS.ASSIGNED, STATUS.NEW):
+            raise TaskNotAvailable()
+        node = task.flow_task
+        if task.status == STATUS.NEW or not node.can_execute(user, task):
+            raise PermissionDenied(_("Bạn phải nhận nhiệm vụ này trước khi xử lý."))
+        form = task_form_for(task=task, user=user, data=data, files=files)
+        if not form.is_valid():
+            raise ValidationError(
+                {field: [error["message"] for error in errors] for field, errors in form.errors.get_json_data().items()}
+            )
+        activation = node.activation_class(task)
+        activation.start(None)
+        task_execute(activation=activation, user=user, form=form)
+    return task
+
+
+def task_claim(*, task_id: int, user: User) -> RecognitionTask:
+    task = _locked_task(task_id)
+    with RecognitionFlow.lock(task.process_id), transaction.atomic(), acting_as(user):
+        task.refresh_from_db()
+        if task.status != STATUS.NEW:
+            raise TaskNotAvailable(_("Nhiệm vụ đã có người nhận hoặc đã được xử lý."))
+        node = task.flow_task
+        if not node.can_assign(user, task):
+            raise PermissionDenied(_("Bạn không có quyền nhận nhiệm vụ này."))
+        with workflow_scope(process_id=task.process_id, task_id=task.pk):
+            node.activation_class(task).assign(user)
+    return task
+
+
+def task_release(*, task_id: int, user: User) -> RecognitionTask:
+    task = _locked_task(task_id)
+    with RecognitionFlow.lock(task.process_id), transaction.atomic(), acting_as(user):
+        task.refresh_from_db()
+        if task.status != STATUS.ASSIGNED:
+            raise TaskNotAvailable(_("Nhiệm vụ không ở trạng thái đã nhận."))
+        node = task.flow_task
+        if not node.can_unassign(user, task):
+            raise PermissionDenied(_("Bạn không có quyền trả lại nhiệm vụ này."))
+        node.activation_class(task).unassign()
+    return task

@@ -1,0 +1,93 @@
+"""What each human task of the flow does: its form and the domain service it calls.
+
+The web view and the API both look the stage up here, so a task is completed the
+same way whichever door it comes through.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from recognition.services.decisions import model_recognise
+from recognition.services.registration import model_revise
+from recognition.services.replication import model_close, replication_record
+from recognition.services.review import council_score_submit, dossier_review_record, survey_report_submit
+
+from . import forms
+
+
+@dataclass(frozen=True)
+class Stage:
+    form_class: type
+    submit: Callable  # (*, movement_model, user, form) -> None
+
+
+def _check_dossier(*, movement_model, user, form):
+    dossier_review_record(
+        movement_model=movement_model,
+        reviewer=user,
+        is_accepted=form.cleaned_data["decision"] == forms.DossierCheckForm.Decision.ACCEPT,
+        reason=form.cleaned_data.get("reason", ""),
+    )
+
+
+def _revise(*, movement_model, user, form):
+    model_revise(
+        movement_model=movement_model,
+        revised_by=user,
+        data=form.dossier_data(),
+        files=form.cleaned_data.get("attachments", []),
+    )
+
+
+def _survey(*, movement_model, user, form):
+    survey_report_submit(
+        movement_model=movement_model,
+        surveyed_by=user,
+        visited_on=form.cleaned_data["visited_on"],
+        findings=form.cleaned_data["findings"],
+        recommendation=form.cleaned_data["recommendation"],
+        files=form.cleaned_data.get("attachments", []),
+    )
+
+
+def _evaluate(*, movement_model, user, form):
+    council_score_submit(
+        movement_model=movement_model,
+        member=user,
+        points=form.points(),
+        comment=form.cleaned_data.get("comment", ""),
+    )
+
+
+def _recognise(*, movement_model, user, form):
+    model_recognise(
+        movement_model=movement_model,
+        signer=user,
+        number=form.cleaned_data["decision_number"],
+        signed_on=form.cleaned_data["signed_on"],
+        summary=form.cleaned_data.get("summary", ""),
+    )
+
+
+def _replicate(*, movement_model, user, form):
+    units = list(form.cleaned_data.get("adopting_units") or [])
+    if units:
+        replication_record(
+            movement_model=movement_model,
+            recorded_by=user,
+            adopting_units=units,
+            started_on=form.cleaned_data["started_on"],
+            status=form.cleaned_data["status"],
+        )
+    if form.cleaned_data.get("close_tracking"):
+        model_close(movement_model=movement_model, closed_by=user)
+
+
+STAGES: dict[str, Stage] = {
+    "check_dossier": Stage(forms.DossierCheckForm, _check_dossier),
+    "revise": Stage(forms.RevisionForm, _revise),
+    "survey": Stage(forms.SurveyForm, _survey),
+    "evaluate": Stage(forms.CouncilScoreForm, _evaluate),
+    "recognise": Stage(forms.RecognitionForm, _recognise),
+    "replicate": Stage(forms.ReplicationForm, _replicate),
+}

@@ -1,0 +1,64 @@
+"""Registering a model, and reading models and their dossiers."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView
+
+from recognition.forms import DossierForm
+from recognition.selectors import models_visible_to
+from workflows.services import registration_submit
+
+
+class RegistrationView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "recognition.register_model"
+    template_name = "workflows/registration_form.html"
+    raise_exception = True
+
+    def get_form(self, form_class=None):
+        return DossierForm(**self.get_form_kwargs(), user=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            movement_model = registration_submit(
+                submitted_by=self.request.user,
+                campaign=form.cleaned_data["campaign"],
+                data=form.dossier_data(),
+                files=form.cleaned_data.get("attachments", []),
+            )
+        except ValidationError as error:
+            for field, field_errors in getattr(error, "error_dict", {None: error.error_list}).items():
+                form.add_error(field if field in form.fields else None, field_errors)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã đăng ký mô hình “%(name)s”.") % {"name": movement_model.name})
+        return HttpResponseRedirect(reverse("models:detail", args=[movement_model.pk]))
+
+
+class ModelListView(LoginRequiredMixin, ListView):
+    template_name = "workflows/model_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = models_visible_to(user=self.request.user).order_by("-created_at")
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            queryset = queryset.filter(name__icontains=query)
+        stage = self.request.GET.get("stage", "")
+        if stage:
+            queryset = queryset.filter(stage=stage)
+        return queryset
+
+
+class ModelDetailView(LoginRequiredMixin, DetailView):
+    template_name = "workflows/model_detail.html"
+    context_object_name = "movement_model"
+
+    def get_queryset(self):
+        # A model outside the user's subtree answers 404, not 403: its existence is not disclosed.
+        return models_visible_to(user=self.request.user).prefetch_related(
+            "attachments", "dossier_reviews__reviewer", "survey_reports", "council_scores__items__criterion",
+            "evaluation_results", "replications__adopting_unit",
+        )
