@@ -5,6 +5,7 @@ task activation overrides each transition and writes the audit record inside the
 same lock and transaction as the change.
 """
 
+from django.db import connection, transaction
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
@@ -12,15 +13,18 @@ from recognition.audit_context import current_actor
 from recognition.models import AuditAction
 from recognition.services.audit import audit_record
 
+from .deadlines.planning import deadline_slots_cancel, task_deadline_start
+
 ENGINE_ACTOR = "workflow_engine"
 
 
-def _record(activation, action: str, *, actor=None, reason: str = "", payload=None) -> None:
-    actor = actor or current_actor()
+def _record(activation, action: str, *, actor=None, reason: str = "", payload=None, system_actor: str = "") -> None:
+    # A rule acting on its own (a deadline escalation) names itself instead of the person in context.
+    actor = None if system_actor else (actor or current_actor())
     audit_record(
         action=action,
         actor=actor,
-        system_actor="" if actor is not None else ENGINE_ACTOR,
+        system_actor="" if actor is not None else (system_actor or ENGINE_ACTOR),
         movement_model=activation.process.movement_model,
         process_id=activation.process.pk,
         task_id=activation.task.pk,
@@ -49,6 +53,7 @@ class AuditedViewActivation(ViewActivation):
             task.status = STATUS.ASSIGNED
         task.save()
         task.previous.add(prev_activation.task)
+        task_deadline_start(task=task)
         _record(
             activation,
             AuditAction.TASK_CREATED,
@@ -68,25 +73,62 @@ class AuditedViewActivation(ViewActivation):
         _record(self, AuditAction.TASK_RELEASED, payload={"previous_owner": previous_owner})
 
     @ViewActivation.status.super()
-    def reassign(self, user=None):
+    def reassign(self, user=None, reason: str = "", system_actor: str = "", payload=None):
+        """Hand the task to another person; the audit trail refuses a reassignment without a reason."""
         previous_owner = self.task.owner_id
         super().reassign.original(user=user)
         _record(
             self,
             AuditAction.TASK_REASSIGNED,
-            payload={"previous_owner": previous_owner, "owner": self.task.owner_id},
+            reason=reason,
+            system_actor=system_actor,
+            payload={"previous_owner": previous_owner, "owner": self.task.owner_id, **(payload or {})},
         )
 
     @ViewActivation.status.super()
     def start(self, request):
         super().start.original(request)
+        # A GET only shows the form (nothing is saved, no transaction): the start is
+        # recorded when the submission is processed under the flow lock.
+        if connection.in_atomic_block:
+            user = getattr(request, "user", None)
+            _record(self, AuditAction.TASK_STARTED, actor=user if getattr(user, "is_authenticated", False) else None)
+
+    @ViewActivation.status.super()
+    def complete(self):
+        super().complete.original()
+        deadline_slots_cancel(task_id=self.task.pk)
 
     @ViewActivation.status.super()
     def cancel(self):
         super().cancel.original()
+        deadline_slots_cancel(task_id=self.task.pk)
         _record(self, AuditAction.TASK_CANCELLED)
 
     @ViewActivation.status.super()
     def undo(self):
         super().undo.original()
         _record(self, AuditAction.TASK_UNDONE)
+
+
+class AuditedFlowMixin:
+    """Records the cancellation of a whole process (viewflow's CancelProcessView calls `Flow.cancel`).
+
+    Each cancelled human task is recorded by its activation; the process record is
+    written in the same transaction, after them.
+    """
+
+    def cancel(self, process):
+        with transaction.atomic():
+            super().cancel(process)
+            if not hasattr(process, "movement_model"):
+                process = process.recognitionprocess
+            actor = current_actor()
+            audit_record(
+                action=AuditAction.PROCESS_CANCELLED,
+                actor=actor,
+                system_actor="" if actor is not None else ENGINE_ACTOR,
+                movement_model=process.movement_model,
+                process_id=process.pk,
+                payload={"status": process.status},
+            )

@@ -104,8 +104,8 @@ def _unit(*, name: str, level: Level, kind: str, parent: Unit | None) -> Unit:
     if existing:
         return existing
     if parent is None:
-        return Unit.add_root(name=name, level=level, kind=kind)
-    return parent.add_child(name=name, level=level, kind=kind)
+        return Unit.objects.add_root(dict(name=name, level=level, kind=kind))
+    return Unit.objects.add_child(parent, dict(name=name, level=level, kind=kind))
 
 
 @functools.cache

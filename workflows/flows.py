@@ -13,12 +13,13 @@ from recognition.audit_context import workflow_scope
 from recognition.roles import Role
 from recognition.services.review import evaluation_tally
 
+from .activations import AuditedFlowMixin
 from .models import RecognitionProcess, RecognitionTask
 from .nodes import ActingUnit, FanOut, HumanTask
 from .views.tasks import TaskFormView
 
 
-class RecognitionFlow(flow.Flow):
+class RecognitionFlow(AuditedFlowMixin, flow.Flow):
     """Công nhận mô hình, điển hình "Dân vận khéo"
 
     Đăng ký → kiểm tra hồ sơ → khảo sát → đánh giá → công nhận → nhân rộng.

@@ -51,7 +51,13 @@ class RecognitionTask(Task):
         verbose_name=_("đơn vị xử lý"),
         help_text=_("Chỉ thành viên của đơn vị này (có vai trò phù hợp) mới nhận và xử lý nhiệm vụ."),
     )
+    # Set when the task is created, from its stage's SLA (workflows.deadlines.planning).
+    due_on = models.DateField(_("hạn xử lý"), null=True, blank=True)
+    sla_working_days = models.PositiveSmallIntegerField(_("số ngày làm việc được giao"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
+
+
+from .deadlines.models import CalendarOverride, DeadlineSlot, EscalationRoute  # noqa: E402,F401

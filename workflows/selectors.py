@@ -64,3 +64,8 @@ def task_queue_for(*, user: User) -> QuerySet[RecognitionTask]:
 
 def task_archive_for(*, user: User) -> QuerySet[RecognitionTask]:
     return _tasks().filter(owner=user, finished__isnull=False).order_by("-finished")
+
+
+def process_tasks(*, process) -> QuerySet[RecognitionTask]:
+    """The tasks of one process in the order they were created, for its detail page."""
+    return RecognitionTask.objects.filter(process=process).select_related("owner", "unit").order_by("created", "pk")

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
+from recognition.audit.snapshot import movement_model_snapshot, snapshot_changes
 from recognition.audit_context import acting_as, workflow_scope
 from recognition.models import AuditAction, Campaign, MovementModel, User
 from recognition.services.audit import audit_record
@@ -39,12 +40,17 @@ def task_execute(*, activation, user: User, form) -> None:
     stage = STAGES[task.flow_task.name]
     movement_model = activation.process.movement_model
     with workflow_scope(process_id=task.process_id, task_id=task.pk), acting_as(user):
+        before = movement_model_snapshot(MovementModel.objects.get(pk=movement_model.pk))
         stage.submit(movement_model=movement_model, user=user, form=form)
         audit_record(
             action=AuditAction.TASK_COMPLETED,
             actor=user,
             movement_model=movement_model,
-            payload={"node": task.flow_task.name, "values": form.audit_values()},
+            payload={
+                "node": task.flow_task.name,
+                "values": form.audit_values(),
+                "changes": snapshot_changes(before, movement_model_snapshot(movement_model)),
+            },
         )
         activation.execute()
 
@@ -74,7 +80,8 @@ def task_complete(*, task_id: int, user: User, data, files=None) -> RecognitionT
                 {field: [error["message"] for error in errors] for field, errors in form.errors.get_json_data().items()}
             )
         activation = node.activation_class(task)
-        activation.start(None)
+        with acting_as(user):
+            activation.start(None)
         task_execute(activation=activation, user=user, form=form)
     return task
 

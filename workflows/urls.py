@@ -4,6 +4,10 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
+from notifications import urls as notifications_urls
+from recognition.audit.selectors import can_audit
+from recognition.views import audit as audit_views
+
 from .views import dossiers
 from .viewsets import recognition_flow_viewset
 
@@ -11,6 +15,7 @@ models_application = Application(
     title=_("Mô hình, điển hình"),
     icon="list_alt",
     app_name="models",
+    menu_template_name="workflows/models_menu.html",
     urlpatterns=[
         path("", dossiers.ModelListView.as_view(), name="index"),
         path("register/", dossiers.RegistrationView.as_view(), name="register"),
@@ -18,7 +23,22 @@ models_application = Application(
     ],
 )
 
+audit_application = Application(
+    title=_("Nhật ký kiểm tra"),
+    icon="fact_check",
+    app_name="audit",
+    permission=can_audit,
+    urlpatterns=audit_views.urlpatterns,
+)
+
+notifications_application = Application(
+    title=_("Thông báo"),
+    icon="notifications",
+    app_name="notifications",
+    urlpatterns=notifications_urls.urlpatterns,
+)
+
 site = Site(
     title=_("Khéo — Dân vận khéo"),
-    viewsets=[recognition_flow_viewset(), models_application],
+    viewsets=[recognition_flow_viewset(), models_application, audit_application, notifications_application],
 )

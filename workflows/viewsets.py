@@ -5,15 +5,27 @@ from viewflow.workflow.flow import FlowAppViewset
 
 from .selectors import task_inbox_for, task_queue_for
 from .views import lists
+from .views.access import scope_to_visible_processes
 
 
 class RecognitionFlowViewset(FlowAppViewset):
     dashboard_view_class = lists.DashboardView
     process_list_view_class = lists.ProcessListView
+    process_detail_view_class = lists.ProcessDetailView
     task_list_view_class = lists.TaskListView
     inbox_view_class = lists.InboxView
     queue_view_class = lists.QueueView
     archive_view_class = lists.ArchiveView
+
+    # viewflow's bulk claim/release pages act on any task pk posted to them; the
+    # interface has no link to them, and claiming goes through each task's own
+    # assign page, which is unit-scoped and audited.
+    tasks_assign_path = None
+    tasks_unassign_path = None
+
+    def _get_urls(self):
+        node_names = frozenset(node.name for node in self._flow_class.instance.nodes())
+        return scope_to_visible_processes(super()._get_urls(), node_names=node_names)
 
     def get_context_data(self, request):
         return {

@@ -1,5 +1,8 @@
 """Settings shared by every environment. Values that vary come from `config.env`."""
 
+from celery.schedules import crontab
+from kombu import Queue
+
 from config.env import BASE_DIR, VAR_DIR, env
 
 SECRET_KEY = env("SECRET_KEY", default="")
@@ -51,6 +54,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -113,9 +117,57 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message taken by a worker that died is handed out again after this many seconds.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 3,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Bulk fan-out (firing deadline slots, delivering notifications) has its own queues; a
+# worker started without -Q consumes all three.
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("deadlines"), Queue("notifications")]
+CELERY_TASK_ROUTES = {
+    "deadlines.fire": {"queue": "deadlines"},
+    "notifications.deliver": {"queue": "notifications"},
+    "notifications.digest": {"queue": "notifications"},
+}
+# Every minute; a tick older than the next one is dropped rather than piled up while workers are down.
+CELERY_BEAT_SCHEDULE: dict = {
+    "deadlines-scan": {"task": "deadlines.scan", "schedule": 60.0, "options": {"expires": 55}},
+    "workflow-timers": {"task": "workflows.timers", "schedule": 60.0, "options": {"expires": 55}},
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    "notifications-digest": {
+        "task": "notifications.digest",
+        "schedule": crontab(hour=env.int("KHEO_DIGEST_HOUR", default=7), minute=0),
+    },
+}
+
+# Deadlines (workflows.deadlines): SLA of each human task in working days, reminders
+# relative to the due day, escalation levels after it. Checked at start-up.
+KHEO_STAGE_SLA_WORKING_DAYS = {
+    "check_dossier": 5,
+    "revise": 10,
+    "survey": 12,
+    "evaluate": 7,
+    "recognise": 5,
+    "replicate": 60,
+}
+KHEO_REMINDER_OFFSETS_WORKING_DAYS = [-2, 0]
+KHEO_ESCALATION_DELAYS_WORKING_DAYS = [1, 3]
+KHEO_DEADLINE_NOTIFY_HOUR = 8
+KHEO_ESCALATION_SUPERVISOR_ROLE = "standing_body"
+KHEO_ESCALATION_REASSIGN_STAGES: list[str] = []
+KHEO_DEADLINE_CLOCK_PAUSED_STAGES = ["check_dossier"]
+KHEO_DEADLINE_LEASE_SECONDS = 600
+
+# Notification outbox (notifications): lease of a claimed row, retries, links in e-mails.
+KHEO_NOTIFICATION_LEASE_SECONDS = env.int("KHEO_NOTIFICATION_LEASE_SECONDS", default=180)
+KHEO_NOTIFICATION_MAX_ATTEMPTS = 5
+KHEO_NOTIFICATION_RETRY_BASE_SECONDS = 60
+KHEO_SITE_URL = env("KHEO_SITE_URL", default="http://127.0.0.1:8000")
+KHEO_EMAIL_MESSAGE_ID_DOMAIN = env("KHEO_EMAIL_MESSAGE_ID_DOMAIN", default="kheo.local")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -140,7 +192,7 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Khéo API",
-    "DESCRIPTION": "Quy trình công nhận mô hình, điển hình \"Dân vận khéo\".",
+    "DESCRIPTION": 'Quy trình công nhận mô hình, điển hình "Dân vận khéo".',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

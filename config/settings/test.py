@@ -1,9 +1,23 @@
 """Test settings: the database comes from DATABASE_URL (PostgreSQL in CI, SQLite otherwise)."""
 
+import os
+
+from config.env import VAR_DIR, env
+
 from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 LANGUAGE_CODE = "vi"
+
+# The slow tests start real Celery workers, which must open the test database: on
+# SQLite it is a file (one per test run, an in-memory database cannot be shared), and
+# a worker is told the test database's name through KHEO_TEST_DATABASE_NAME.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_kheo_{os.getpid()}.sqlite3")}  # noqa: F405
+    # A throwaway file: no fsync; WAL lets the worker read while the test writes.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"  # noqa: F405
+if env("KHEO_TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["NAME"] = env("KHEO_TEST_DATABASE_NAME")  # noqa: F405

@@ -35,7 +35,27 @@ class AuditAction(models.TextChoices):
     PROCESS_CANCELLED = "process_cancelled", _("Hủy quy trình")
     REMINDER_SENT = "reminder_sent", _("Gửi nhắc việc")
     ESCALATED = "escalated", _("Chuyển cấp trên xử lý")
+    REFERENCE_ADDED = "reference_added", _("Thêm dữ liệu danh mục")
     REFERENCE_CHANGED = "reference_changed", _("Thay đổi dữ liệu danh mục")
+    REFERENCE_DELETED = "reference_deleted", _("Xóa dữ liệu danh mục")
+    FLOW_CONFIGURATION_CHANGED = "flow_configuration_changed", _("Thay đổi cấu hình quy trình")
+
+
+# A record of these actions is refused without a reason (returns, rejections,
+# reassignments, revocations and admin overrides).
+REASON_REQUIRED_ACTIONS = frozenset(
+    {
+        AuditAction.DOSSIER_RETURNED,
+        AuditAction.EVALUATION_REJECTED,
+        AuditAction.TASK_REASSIGNED,
+        AuditAction.DECISION_REVOKED,
+        AuditAction.REFERENCE_CHANGED,
+        AuditAction.REFERENCE_DELETED,
+        AuditAction.FLOW_CONFIGURATION_CHANGED,
+    }
+)
+
+GLOBAL_CHAIN = "global"
 
 
 class AuditEvent(models.Model):
@@ -43,6 +63,12 @@ class AuditEvent(models.Model):
 
     Written only by `recognition.services.audit.audit_record`, inside the caller's
     transaction: if this insert fails, the change it describes is rolled back.
+
+    Tamper evidence: the records of one model form a hash chain (`chain_key` is
+    "model:<id>", or "global" for records about no model). Each record carries its
+    position (`sequence`, from 1), the hash of the record before it and its own
+    hash, computed by `recognition.audit.chain.record_hash`. On PostgreSQL a trigger
+    refuses UPDATE and DELETE on this table; `manage.py audit_verify` checks the chains.
     """
 
     occurred_at = models.DateTimeField(_("thời điểm"), db_index=True)
@@ -54,9 +80,7 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("người thực hiện"),
     )
-    actor_label = models.CharField(
-        _("tác nhân"), max_length=255, help_text=_("Tên người dùng, hoặc system:<quy tắc>.")
-    )
+    actor_label = models.CharField(_("tác nhân"), max_length=255, help_text=_("Tên người dùng, hoặc system:<quy tắc>."))
     on_behalf_of = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -85,6 +109,11 @@ class AuditEvent(models.Model):
     client_ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     user_agent = models.CharField(_("trình duyệt"), max_length=500, blank=True)
 
+    chain_key = models.CharField(_("chuỗi"), max_length=40, default="")
+    sequence = models.PositiveBigIntegerField(_("số thứ tự trong chuỗi"), default=0)
+    previous_hash = models.CharField(_("mã băm bản ghi trước"), max_length=64, default="")
+    record_hash = models.CharField(_("mã băm"), max_length=64, default="")
+
     class Meta:
         ordering = ["occurred_at", "pk"]
         verbose_name = _("nhật ký")
@@ -92,7 +121,55 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["movement_model", "occurred_at"]),
             models.Index(fields=["action", "occurred_at"]),
+            models.Index(fields=["actor_unit", "occurred_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["chain_key", "sequence"], name="audit_chain_position_unique"),
         ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The last record of each chain: the row writers lock, so concurrent writers cannot fork a chain.
+
+    It also lets the verifier notice records deleted from the end of a chain, or
+    forged after it.
+    """
+
+    chain_key = models.CharField(max_length=40, unique=True)
+    sequence = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("đầu chuỗi nhật ký")
+        verbose_name_plural = _("đầu chuỗi nhật ký")
+
+    def __str__(self) -> str:
+        return f"{self.chain_key}#{self.sequence}"
+
+
+class AuditDigest(models.Model):
+    """The daily seal: the heads of the chains that grew since the previous digest, chained digest to digest.
+
+    Rewriting a chain consistently (recomputing every hash) would still contradict
+    the heads sealed here; publishing `digest_hash` outside the system (minutes,
+    e-mail) anchors the whole history.
+    """
+
+    day = models.DateField(_("ngày"), unique=True)
+    sealed_at = models.DateTimeField(_("niêm phong lúc"))
+    heads = models.JSONField(_("đầu chuỗi"), default=dict, help_text=_("{chuỗi: [số thứ tự, mã băm]}"))
+    chains_total = models.PositiveIntegerField(_("tổng số chuỗi"), default=0)
+    previous_hash = models.CharField(max_length=64)
+    digest_hash = models.CharField(_("mã băm niêm phong"), max_length=64)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("niêm phong nhật ký hằng ngày")
+        verbose_name_plural = _("niêm phong nhật ký hằng ngày")
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.digest_hash[:12]}"

@@ -113,7 +113,8 @@ def model_revise(*, movement_model: MovementModel, revised_by: User, data: dict,
         raise ValueError(f"unknown dossier fields: {sorted(unknown)}")
 
     with transaction.atomic():
-        before = dossier_snapshot(movement_model)
+        # From the database: a ModelForm bound to this instance has already copied the new values onto it.
+        before = dossier_snapshot(MovementModel.objects.get(pk=movement_model.pk))
         for name, value in data.items():
             setattr(movement_model, name, value)
         movement_model.stage = ModelStage.REGISTERED

@@ -9,8 +9,8 @@ from recognition.models import Level, Unit, UnitKind, User
 def unit_create(*, name: str, parent: Unit | None = None, level_code: str = "commune", kind=UnitKind.PARTY_COMMITTEE) -> Unit:
     level = Level.objects.get(code=level_code)
     if parent is None:
-        return Unit.add_root(name=name, level=level, kind=kind)
-    return parent.add_child(name=name, level=level, kind=kind)
+        return Unit.objects.add_root(dict(name=name, level=level, kind=kind))
+    return Unit.objects.add_child(parent, dict(name=name, level=level, kind=kind))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,7 +1,20 @@
-from django.urls import path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("registrations", views.RegistrationViewSet, basename="api-registration")
+router.register("tasks", views.TaskViewSet, basename="api-task")
+router.register("processes", views.ProcessViewSet, basename="api-process")
 
 urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("audit/", include("recognition.api")),
+    path("", include(router.urls)),
+    re_path(r"^.*$", views.not_found),  # keep last
 ]

@@ -2,14 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from recognition.forms import DossierForm
-from recognition.selectors import models_visible_to
+from recognition.selectors import campaigns_open_for, models_visible_to
+from workflows.flows import RecognitionFlow
+from workflows.selectors import process_tasks
 from workflows.services import registration_submit
 
 
@@ -19,7 +22,15 @@ class RegistrationView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     raise_exception = True
 
     def get_form(self, form_class=None):
-        return DossierForm(**self.get_form_kwargs(), user=self.request.user)
+        form = DossierForm(**self.get_form_kwargs(), user=self.request.user)
+        form.order_fields(["campaign"])  # the campaign first: it decides the rest of the dossier
+        return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Without an open campaign the page explains why instead of showing a form that cannot be sent.
+        context["has_open_campaign"] = campaigns_open_for(user=self.request.user, day=timezone.localdate()).exists()
+        return context
 
     def form_valid(self, form):
         try:
@@ -58,7 +69,26 @@ class ModelDetailView(LoginRequiredMixin, DetailView):
 
     def get_queryset(self):
         # A model outside the user's subtree answers 404, not 403: its existence is not disclosed.
-        return models_visible_to(user=self.request.user).prefetch_related(
-            "attachments", "dossier_reviews__reviewer", "survey_reports", "council_scores__items__criterion",
-            "evaluation_results", "replications__adopting_unit",
+        return (
+            models_visible_to(user=self.request.user)
+            .select_related("process")
+            .prefetch_related(
+                "attachments",
+                "dossier_reviews__reviewer",
+                "survey_reports",
+                "council_scores__items__criterion",
+                "evaluation_results",
+                "replications__adopting_unit",
+            )
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            process = self.object.process
+        except ObjectDoesNotExist:
+            process = None
+        if process is not None:
+            context["process_url"] = RecognitionFlow.instance.reverse("process_detail", args=[process.pk])
+            context["task_list"] = process_tasks(process=process)
+        return context

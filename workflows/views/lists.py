@@ -7,20 +7,44 @@ the task type and date filters and search by model name instead.
 
 import django_filters
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from viewflow.utils import viewprop
+from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import views as flow_views
-from viewflow.workflow.flow.views.filters import get_queryset_flow_task_choices
 from viewflow.workflow.status import STATUS
 
-from workflows.models import RecognitionTask
+from recognition.models import ModelStage
+from workflows.deadlines.calendar import working_calendar
+from workflows.deadlines.display import task_due_status
+from workflows.models import RecognitionProcess, RecognitionTask
 from workflows.selectors import (
+    process_tasks,
     processes_visible_to,
     task_archive_for,
     task_inbox_for,
     task_queue_for,
     tasks_visible_to,
 )
+
+
+def flow_task_choices(queryset) -> list[tuple[str, str]]:
+    """The steps present in `queryset`, labelled with their Vietnamese titles."""
+    nodes = queryset.order_by("flow_task").values_list("flow_task", flat=True).distinct()
+    return [(get_task_ref(node), node.task_title) for node in nodes]
+
+
+TASK_STATUS_LABELS = [
+    (STATUS.NEW, _("Chờ nhận")),
+    (STATUS.ASSIGNED, _("Đã nhận, đang xử lý")),
+    (STATUS.DONE, _("Đã hoàn thành")),
+    (STATUS.CANCELED, _("Đã hủy")),
+    (STATUS.ERROR, _("Lỗi")),
+]
+
+# What the list columns read: one join instead of a query per row.
+_LIST_RELATED = ("process__recognitionprocess__movement_model__unit",)
 
 
 class TaskListFilter(django_filters.FilterSet):
@@ -38,11 +62,19 @@ class TaskListFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["flow_task"].field.choices = get_queryset_flow_task_choices(self.queryset)
+        self.filters["flow_task"].field.choices = flow_task_choices(self.queryset)
 
 
 class TaskListColumnsMixin:
-    columns = ("task_id", "task_title", "model_name", "unit_name", "created")
+    columns = ("task_id", "task_title", "model_name", "unit_name", "created_on", "due")
+
+    def due(self, task):
+        # One calendar per page, not one query per row.
+        if "_calendar" not in self.__dict__:
+            self._calendar = working_calendar()
+        return task_due_status(task=task, calendar=self._calendar).text
+
+    due.short_description = _("Hạn xử lý")
 
     def model_name(self, task):
         return task.process.recognitionprocess.movement_model
@@ -59,6 +91,16 @@ class TaskListColumnsMixin:
 
     task_title.short_description = _("Nhiệm vụ")
 
+    def created_on(self, task):
+        return date_format(timezone.localtime(task.created), "d/m/Y H:i")
+
+    created_on.short_description = _("Ngày tạo")
+
+    def finished_on(self, task):
+        return date_format(timezone.localtime(task.finished), "d/m/Y H:i") if task.finished else ""
+
+    finished_on.short_description = _("Ngày hoàn thành")
+
 
 class InboxView(TaskListColumnsMixin, flow_views.FlowInboxListView):
     filterset_class = TaskListFilter
@@ -66,7 +108,7 @@ class InboxView(TaskListColumnsMixin, flow_views.FlowInboxListView):
 
     @viewprop
     def queryset(self):
-        return task_inbox_for(user=self.request.user).select_related("process__recognitionprocess__movement_model__unit")
+        return task_inbox_for(user=self.request.user).select_related(*_LIST_RELATED)
 
 
 class QueueView(TaskListColumnsMixin, flow_views.FlowQueueListView):
@@ -75,11 +117,12 @@ class QueueView(TaskListColumnsMixin, flow_views.FlowQueueListView):
 
     @viewprop
     def queryset(self):
-        return task_queue_for(user=self.request.user).select_related("process__recognitionprocess__movement_model__unit")
+        return task_queue_for(user=self.request.user).select_related(*_LIST_RELATED)
 
 
-class ArchiveView(flow_views.FlowArchiveListView):
+class ArchiveView(TaskListColumnsMixin, flow_views.FlowArchiveListView):
     title = _("Việc đã làm")
+    columns = ("task_id", "task_title", "model_name", "unit_name", "created_on", "finished_on")
 
     class filterset_class(TaskListFilter):
         finished = django_filters.DateRangeFilter(label=_("Ngày hoàn thành"))
@@ -89,10 +132,57 @@ class ArchiveView(flow_views.FlowArchiveListView):
 
     @viewprop
     def queryset(self):
-        return task_archive_for(user=self.request.user)
+        return task_archive_for(user=self.request.user).select_related(*_LIST_RELATED)
+
+
+class ProcessListFilter(django_filters.FilterSet):
+    model_name = django_filters.CharFilter(
+        label=_("Tên mô hình"), field_name="movement_model__name", lookup_expr="icontains"
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("Giai đoạn"), field_name="movement_model__stage", choices=ModelStage.choices
+    )
+    created = django_filters.DateRangeFilter(label=_("Ngày đăng ký"))
+
+    class Meta:
+        model = RecognitionProcess
+        fields = ("model_name", "stage", "created")
 
 
 class ProcessListView(flow_views.DashboardProcessListView):
+    columns = ("process_id", "model_name", "unit_name", "stage", "registered_on", "active_tasks")
+    filterset_class = ProcessListFilter
+
+    def process_id(self, process):
+        return super().process_id(process)
+
+    process_id.short_description = _("#")
+
+    def model_name(self, process):
+        return process.movement_model
+
+    model_name.short_description = _("Mô hình")
+
+    def unit_name(self, process):
+        return process.registering_unit
+
+    unit_name.short_description = _("Đơn vị đăng ký")
+
+    def stage(self, process):
+        return process.movement_model.get_stage_display() if process.movement_model else ""
+
+    stage.short_description = _("Giai đoạn")
+
+    def registered_on(self, process):
+        return date_format(timezone.localtime(process.created), "d/m/Y")
+
+    registered_on.short_description = _("Ngày đăng ký")
+
+    def active_tasks(self, process):
+        return process.active_tasks_count
+
+    active_tasks.short_description = _("Việc đang mở")
+
     def get_queryset(self):
         queryset = processes_visible_to(user=self.request.user).filter(flow_class=self.flow_class)
         queryset = queryset.annotate(active_tasks_count=Count("task", filter=Q(task__finished__isnull=True)))
@@ -102,10 +192,48 @@ class ProcessListView(flow_views.DashboardProcessListView):
         return queryset
 
 
-class TaskListView(flow_views.DashboardTaskListView):
+class ProcessDetailView(flow_views.DetailProcessView):
+    """A process page: its tasks and, beside them, the dossier of its model.
+
+    The queryset is scoped, so a process of another unit answers 404.
+    """
+
+    template_name = "workflows/recognition/process_detail.html"
+
+    def get_queryset(self):
+        return processes_visible_to(user=self.request.user).filter(flow_class=self.flow_class)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        process = context["process"]
+        context["task_list"] = process_tasks(process=process)
+        context["movement_model"] = process.movement_model
+        context["can_manage"] = self.flow_class.instance.has_manage_permission(self.request.user, obj=process)
+        return context
+
+
+class TaskListView(TaskListColumnsMixin, flow_views.DashboardTaskListView):
+    columns = ("task_id", "task_title", "model_name", "unit_name", "status_label", "owner_name", "created_on")
+
+    class filterset_class(TaskListFilter):
+        status = django_filters.ChoiceFilter(label=_("Trạng thái"), choices=TASK_STATUS_LABELS)
+
+        class Meta(TaskListFilter.Meta):
+            fields = ("model_name", "flow_task", "status", "created")
+
+    def status_label(self, task):
+        return dict(TASK_STATUS_LABELS).get(task.status, task.status)
+
+    status_label.short_description = _("Trạng thái")
+
+    def owner_name(self, task):
+        return (task.owner.get_full_name() or task.owner.username) if task.owner else ""
+
+    owner_name.short_description = _("Người xử lý")
+
     @viewprop
     def queryset(self):
-        return tasks_visible_to(user=self.request.user)
+        return tasks_visible_to(user=self.request.user).select_related(*_LIST_RELATED).order_by("-created")
 
 
 class DashboardView(flow_views.DashboardView):
@@ -118,7 +246,7 @@ class DashboardView(flow_views.DashboardView):
             column["tasks"] = visible.filter(
                 Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=column["node"]
             )[: self.MAX_ROWS]
-        context["finished"] = visible.filter(
-            finished__isnull=False, flow_task__in=context["end_nodes"]
-        )[: self.MAX_ROWS]
+        context["finished"] = visible.filter(finished__isnull=False, flow_task__in=context["end_nodes"])[
+            : self.MAX_ROWS
+        ]
         return context

@@ -30,6 +30,10 @@ def wrap_task_execution(flow_task, view):
                 messages.info(request, _("Nhiệm vụ này đã được xử lý trước đó; không ghi nhận lần gửi thứ hai."))
                 return HttpResponseRedirect(flow_class.instance.reverse("process_detail", args=[process_pk]))
             if not flow_task.can_execute(request.user, task):
+                if request.method == "GET" and task.status == STATUS.NEW and flow_task.can_assign(request.user, task):
+                    # A link to an unclaimed task: offer to claim it first.
+                    messages.info(request, _("Bạn cần nhận nhiệm vụ này trước khi xử lý."))
+                    return HttpResponseRedirect(flow_task.reverse("assign", args=[process_pk, task_pk]))
                 raise PermissionDenied(_("Bạn chưa nhận hoặc không có quyền xử lý nhiệm vụ này."))
             request.activation = flow_task.activation_class(task)
             request.activation.start(request)
@@ -60,22 +64,24 @@ class TaskFormView(FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activation = self.request.activation
-        context.update(
-            activation=activation,
-            process=activation.process,
-            task=activation.task,
-            movement_model=activation.process.movement_model,
-            viewset=self.request.resolver_match.flow_viewset
-            if hasattr(self.request.resolver_match, "flow_viewset")
-            else None,
-        )
+        context.update(activation=activation, process=activation.process, task=activation.task)
         return context
+
+    def get_success_url(self) -> str:
+        """Where viewflow would go next: the next task ("_continue"), the list the user
+        came from, or the process page; the inbox when the page is mounted outside a flow viewset."""
+        flow_viewset = getattr(self.request.resolver_match, "flow_viewset", None)
+        if flow_viewset is not None:
+            return flow_viewset.get_success_url(self.request)
+        return self.request.activation.flow_class.instance.reverse("inbox")
 
     def form_valid(self, form):
         from workflows.services import task_execute
 
         try:
-            task_execute(activation=self.request.activation, user=self.request.user, form=form)
+            # A savepoint: a rule refused half-way leaves nothing behind when the page re-renders.
+            with transaction.atomic():
+                task_execute(activation=self.request.activation, user=self.request.user, form=form)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, field_errors in error.error_dict.items():
@@ -86,7 +92,9 @@ class TaskFormView(FormView):
         messages.success(
             self.request,
             _("Đã hoàn thành “%(task)s” cho mô hình “%(model)s”.")
-            % {"task": self.request.activation.flow_task.task_title, "model": self.request.activation.process.movement_model},
+            % {
+                "task": self.request.activation.flow_task.task_title,
+                "model": self.request.activation.process.movement_model,
+            },
         )
-        flow_class = self.request.activation.flow_class
-        return HttpResponseRedirect(flow_class.instance.reverse("inbox") if False else "/")
+        return HttpResponseRedirect(self.get_success_url())

@@ -1,0 +1,40 @@
+# Khéo — the everyday commands. Needs only python3 (3.11+); everything else is set up here.
+#   make run               web on http://127.0.0.1:8000 + Celery worker + beat (+ Redis if none answers)
+#   make test              pytest (DATABASE_URL=postgres://... for PostgreSQL; PYTEST_ARGS="-k x" to select)
+#   make bench             lifecycle benchmark (BENCH_ARGS="--n 100")
+#   make lint              ruff
+#   make migrations-check  fails when a model change has no migration
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+STAMP := var/.installed
+
+.PHONY: install run test bench lint migrations-check FORCE
+
+install: $(STAMP)
+
+# Re-install only when pyproject.toml changed or .venv is missing (or was re-created).
+$(STAMP): pyproject.toml $(if $(wildcard $(VENV)/bin/python),$(VENV)/pyvenv.cfg,FORCE)
+	@PYTHON=$(PYTHON) bash config/scripts/install.sh
+
+FORCE:
+
+run: install
+	@bash config/scripts/run.sh
+
+test: install
+	@bash config/scripts/test.sh $(PYTEST_ARGS)
+
+# bench.lifecycle first (with BENCH_ARGS), then every other module of bench/ that has a __main__ guard.
+bench: install
+	$(VENV)/bin/python -m bench.lifecycle $(BENCH_ARGS)
+	@set -e; for module in $$(grep -l '^if __name__ == "__main__":' bench/*.py | grep -v '^bench/lifecycle.py$$' | sort); do \
+		name=$$(basename $$module .py); echo "== python -m bench.$$name"; $(VENV)/bin/python -m bench.$$name; \
+	done
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+migrations-check: install
+	$(VENV)/bin/python manage.py makemigrations --check --dry-run

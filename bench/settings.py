@@ -1,0 +1,24 @@
+"""Benchmark settings: the test settings plus the `bench` app, on a throwaway database.
+
+BENCH_DATABASE_URL (else DATABASE_URL) picks the server; the benchmark then creates and
+destroys its own database next to it, the way pytest-django does (`test_<name>`), so it
+never touches real data. Without either, it uses the SQLite file var/bench.sqlite3.
+"""
+
+from config.env import VAR_DIR, env
+from config.settings.test import *  # noqa: F403
+from config.settings.test import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+
+_url = env("BENCH_DATABASE_URL", default=env("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'bench.sqlite3'}"))
+DATABASES = {"default": env.db_url_config(_url)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not the in-memory database Django would use for tests. WAL with
+    # synchronous=NORMAL (the usual SQLite server set-up) commits without waiting for
+    # fsync, so the numbers measure the code rather than this machine's disk.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "bench.sqlite3")}
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Create .venv with python3 (3.11+) and install the project with its pinned dependencies.
+# The Makefile runs this only when pyproject.toml is newer than var/.installed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PYTHON="${PYTHON:-python3}"
+
+say() { printf '\033[1;34m[kheo]\033[0m %s\n' "$*"; }
+fail() { printf '\033[1;31m[kheo]\033[0m %s\n' "$*" >&2; exit 1; }
+
+command -v "$PYTHON" >/dev/null 2>&1 || fail "$PYTHON not found: Khéo needs Python 3.11 or newer."
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+    || fail "$("$PYTHON" --version 2>&1) is too old: Khéo needs Python 3.11 or newer (set PYTHON=python3.12 ...)."
+
+if [ ! -x .venv/bin/python ]; then
+    say "creating .venv with $("$PYTHON" --version 2>&1)"
+    if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+        rm -rf .venv
+        # Debian and Ubuntu ship venv without ensurepip until python3-venv is installed.
+        version="$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+        if [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
+            sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo -n"
+            say "python venv support is missing: installing python$version-venv with apt-get"
+            DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "python$version-venv" >/dev/null \
+                || DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-venv >/dev/null
+            "$PYTHON" -m venv .venv
+        else
+            fail "python -m venv failed: install python3-venv (sudo apt-get install python3-venv) and run again."
+        fi
+    fi
+fi
+
+say "installing Khéo and its pinned dependencies into .venv (pip install -e .[dev])"
+# -qq: errors only (a machine's own pip configuration may print warnings for every package).
+.venv/bin/python -m pip install --disable-pip-version-check -qq --editable ".[dev]"
+# setuptools leaves build metadata in the source tree; the installed copy lives in .venv.
+rm -rf ./*.egg-info
+mkdir -p var
+touch var/.installed

@@ -1,0 +1,1 @@
+"""Pages of the domain app: the auditor's workspace (see `audit.py`, wired in `workflows/urls.py`)."""

@@ -1,0 +1,128 @@
+"""The auditor's workspace: read-only pages, scoped to the auditor's unit subtree.
+
+Every view answers GET only (any other method gets 405) and refuses users without
+`recognition.view_audit_trail` (403); a model outside the subtree is a 404.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView, View
+
+from recognition.audit.bundle import bundle_build, bundle_dumps
+from recognition.audit.filters import AuditEventFilter
+from recognition.audit.pdf import trail_pdf
+from recognition.audit.presentation import entries_describe
+from recognition.audit.selectors import (
+    audit_events_visible_to,
+    audit_models_visible_to,
+    can_audit,
+    evaluation_explanation,
+    model_timeline,
+)
+from recognition.models.audit import AuditChainHead
+
+
+class AuditorRequiredMixin:
+    http_method_names = ["get", "head", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        if not can_audit(request.user):
+            raise PermissionDenied(_("Chỉ cán bộ kiểm tra, giám sát được xem nhật ký."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SearchView(AuditorRequiredMixin, ListView):
+    template_name = "recognition/audit/search.html"
+    paginate_by = 50
+    title = _("Tra cứu nhật ký")
+
+    def get_queryset(self):
+        self.filterset = AuditEventFilter(
+            self.request.GET or None,
+            queryset=audit_events_visible_to(user=self.request.user).order_by("-occurred_at", "-pk"),
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=self.filterset,
+            entries=entries_describe(list(context["object_list"])),
+            query=query.urlencode(),
+        )
+        return context
+
+
+class _ModelMixin(AuditorRequiredMixin):
+    context_object_name = "movement_model"
+
+    def get_queryset(self):
+        return audit_models_visible_to(user=self.request.user)
+
+
+class TimelineView(_ModelMixin, DetailView):
+    template_name = "recognition/audit/timeline.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entries = entries_describe(list(model_timeline(movement_model=self.object)))
+        context.update(entries=entries, head=AuditChainHead.objects.filter(chain_key=f"model:{self.object.pk}").first())
+        return context
+
+
+class EvaluationView(_ModelMixin, DetailView):
+    template_name = "recognition/audit/evaluation.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["explanation"] = evaluation_explanation(movement_model=self.object)
+        return context
+
+
+def _export_name(movement_model, extension: str) -> str:
+    return f"nhat-ky-{movement_model.pk}-{slugify(movement_model.name)[:40]}.{extension}"
+
+
+class BundleExportView(AuditorRequiredMixin, View):
+    def get(self, request, pk):
+        movement_model = get_object_or_404(audit_models_visible_to(user=request.user), pk=pk)
+        response = HttpResponse(
+            bundle_dumps(bundle_build(movement_model=movement_model, exported_by=request.user)),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{_export_name(movement_model, "json")}"'
+        return response
+
+
+class PdfExportView(AuditorRequiredMixin, View):
+    def get(self, request, pk):
+        movement_model = get_object_or_404(audit_models_visible_to(user=request.user), pk=pk)
+        head = AuditChainHead.objects.filter(chain_key=f"model:{movement_model.pk}").first()
+        content = trail_pdf(
+            movement_model=movement_model,
+            entries=entries_describe(list(model_timeline(movement_model=movement_model))),
+            head_hash=head.head_hash if head else "",
+            exported_by=request.user.get_username(),
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{_export_name(movement_model, "pdf")}"'
+        return response
+
+
+urlpatterns = [
+    path("", SearchView.as_view(), name="index"),
+    path("models/<int:pk>/", TimelineView.as_view(), name="timeline"),
+    path("models/<int:pk>/evaluation/", EvaluationView.as_view(), name="evaluation"),
+    path("models/<int:pk>/bundle.json", BundleExportView.as_view(), name="bundle"),
+    path("models/<int:pk>/trail.pdf", PdfExportView.as_view(), name="pdf"),
+]

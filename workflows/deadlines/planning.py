@@ -1,0 +1,138 @@
+"""A new human task's due date and its reminder and escalation slots.
+
+Called by the task activation inside the transaction that creates the task, so the
+task, its deadline and its "new task" notifications commit or roll back together.
+"""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from viewflow.workflow.status import STATUS
+
+from notifications.models import NotificationKind
+from notifications.services import notifications_create
+
+from .calendar import WorkingCalendar, local_moment, working_calendar
+from .models import DeadlineSlot
+from .policy import DeadlinePolicy, deadline_policy
+from .recipients import task_reminder_recipients
+
+
+def task_deadline_start(*, task, now: datetime | None = None) -> None:
+    """Give a just-created human task its due date, plan its slots and tell the people who may do it."""
+    from workflows.models import RecognitionTask
+
+    policy = deadline_policy()
+    now = now or timezone.now()
+    stage = task.flow_task.name
+    sla = policy.sla_for(stage)
+    if sla is not None:
+        calendar = working_calendar()
+        budget = sla
+        if stage in policy.clock_paused_stages:
+            budget = max(sla - _working_days_used(task=task, calendar=calendar), 0)
+        due_on = calendar.add_working_days(timezone.localdate(now), budget)
+        RecognitionTask.objects.filter(pk=task.pk).update(due_on=due_on, sla_working_days=budget)
+        task.due_on, task.sla_working_days = due_on, budget
+        DeadlineSlot.objects.bulk_create(
+            deadline_slots_plan(task_id=task.pk, due_on=due_on, now=now, calendar=calendar, policy=policy)
+        )
+    _notify_new_task(task=task, now=now)
+
+
+def _working_days_used(*, task, calendar: WorkingCalendar) -> int:
+    """Working days already spent on earlier tasks of the same stage in this process.
+
+    While the dossier is back with the unit (the `revise` task) this stage's clock is
+    stopped: the new check resumes with what the earlier checks left, not a fresh SLA.
+    """
+    from workflows.models import RecognitionTask
+
+    earlier = (
+        RecognitionTask.objects.filter(process_id=task.process_id, flow_task=task.flow_task, finished__isnull=False)
+        .exclude(pk=task.pk)
+        .values_list("created", "finished")
+    )
+    return sum(
+        calendar.working_days_between(timezone.localdate(created), timezone.localdate(finished))
+        for created, finished in earlier
+    )
+
+
+def deadline_slots_plan(
+    *, task_id: int, due_on: date, now: datetime, calendar: WorkingCalendar, policy: DeadlinePolicy
+) -> list[DeadlineSlot]:
+    """The reminder slots (before and on the due day) and the escalation levels after it.
+
+    A reminder that would fall before the task exists is not planned: a task with a
+    two-day budget gets its due-day reminder only.
+    """
+    slots = []
+    today = timezone.localdate(now)
+    for offset in policy.reminder_offsets:
+        day = calendar.subtract_working_days(due_on, -offset)
+        if offset < 0 and day <= today:
+            continue
+        slots.append(
+            _slot(task_id, DeadlineSlot.Kind.REMINDER, f"reminder.d{offset}", local_moment(day, policy.notify_at))
+        )
+    after = 0
+    for level, delay in enumerate(policy.escalation_delays, start=1):
+        after += delay
+        day = calendar.add_working_days(due_on, after)
+        slots.append(
+            _slot(
+                task_id, DeadlineSlot.Kind.ESCALATION, f"escalation.level-{level}", local_moment(day, policy.notify_at)
+            )
+        )
+    return slots
+
+
+def _slot(task_id: int, kind: str, rule: str, fire_at: datetime) -> DeadlineSlot:
+    return DeadlineSlot(task_id=task_id, kind=kind, rule=rule, fire_at=fire_at, next_attempt_at=fire_at)
+
+
+def deadline_slots_cancel(*, task_id: int) -> int:
+    """The task is finished: its pending slots will never fire."""
+    return DeadlineSlot.objects.filter(task_id=task_id, state=DeadlineSlot.State.PENDING).update(
+        state=DeadlineSlot.State.CANCELLED
+    )
+
+
+def task_context(*, task) -> dict:
+    """What the notification templates say about a task (plain values: the notifications app knows no flows)."""
+    process = task.process
+    if not hasattr(process, "movement_model"):  # viewflow's base Process row
+        process = process.recognitionprocess
+    movement_model = process.movement_model
+    return {
+        "task_title": str(task.flow_task.task_title),
+        "model_name": movement_model.name if movement_model else "",
+        "registering_unit": str(process.registering_unit) if process.registering_unit_id else "",
+        "task_unit": str(task.unit) if task.unit_id else "",
+        "due_on": date_format(task.due_on, "d/m/Y") if task.due_on else "",
+        "sla_working_days": task.sla_working_days,
+        "unclaimed": task.owner_id is None,
+    }
+
+
+def task_url(*, task) -> str:
+    try:
+        return task.flow_task.reverse("index", args=[task.process_id, task.pk])
+    except Exception:  # a node without a page (should not happen for human tasks): the inbox still lists it
+        return ""
+
+
+def _notify_new_task(*, task, now: datetime) -> None:
+    if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+        return
+    recipients = task_reminder_recipients(task=task)
+    notifications_create(
+        recipients=recipients.users,
+        kind=NotificationKind.TASK_ASSIGNED,
+        context=task_context(task=task),
+        source_key=f"task-created:{task.pk}",
+        url=task_url(task=task),
+        now=now,
+    )

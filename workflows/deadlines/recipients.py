@@ -1,0 +1,44 @@
+"""Who a reminder goes to: the task's owner, or every candidate while it is unclaimed."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+
+@dataclass
+class Recipients:
+    users: list = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {"user": username or id, "reason": code}
+
+    def usernames(self) -> list[str]:
+        return [user.get_username() for user in self.users]
+
+
+def task_candidates(*, unit_id: int | None, permission: str | None):
+    """Users of the task's unit holding its permission (through a role or directly)."""
+    users = get_user_model().objects.filter(unit_id=unit_id)
+    if permission:
+        app_label, _dot, codename = permission.partition(".")
+        users = users.filter(
+            Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+            | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+        )
+    return users.distinct().order_by("pk")
+
+
+def task_reminder_recipients(*, task) -> Recipients:
+    """The owner when the task is claimed, else its candidates; deactivated people are skipped and named."""
+    result = Recipients()
+    if task.owner_id is not None:
+        people = [task.owner]
+    else:
+        people = list(task_candidates(unit_id=task.unit_id, permission=task.owner_permission))
+    for person in people:
+        if person.is_active:
+            result.users.append(person)
+        else:
+            result.skipped.append({"user": person.get_username(), "reason": "inactive"})
+    if not people:
+        result.skipped.append({"user": None, "reason": "no_candidate"})
+    return result

@@ -1,0 +1,41 @@
+"""Celery adapters of the engine: ids in, one service call, retry policy on the task.
+
+The beat schedule (settings.CELERY_BEAT_SCHEDULE) sends `deadlines.scan` and
+`workflows.timers` every minute; `deadlines.fire` runs on its own queue.
+"""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from .deadlines.firing import deadline_slots_fire
+from .deadlines.scan import deadline_scan
+
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": (DatabaseError, ConnectionError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+    "soft_time_limit": 120,
+    "time_limit": 150,
+}
+
+
+@shared_task(name="deadlines.scan", **RETRY)
+def deadline_scan_task() -> int:
+    """Publish the due reminders and escalations (the beat's every-minute job)."""
+    return sum(len(chunk) for chunk in deadline_scan())
+
+
+@shared_task(name="deadlines.fire", **RETRY)
+def deadline_slots_fire_task(slot_ids: list[int]) -> int:
+    return len(deadline_slots_fire(slot_ids=slot_ids).fired)
+
+
+@shared_task(name="workflows.timers", **RETRY)
+def workflow_timers_fire_task() -> dict:
+    """viewflow's database timers, start timers and conditions (replaces the cron `workflow_timers` command)."""
+    from viewflow.workflow.timers import fire_due_conditions, fire_due_start_timers, fire_due_timers
+
+    return {"timers": fire_due_timers(), "starts": fire_due_start_timers(), "conditions": fire_due_conditions()}
