@@ -9,6 +9,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 STAMP := var/.installed
+# When this make started, so `make run` can say how long it took to serve (install included).
+ifndef KHEO_STARTED_AT
+KHEO_STARTED_AT := $(shell date +%s)
+endif
+export KHEO_STARTED_AT
 
 .PHONY: install run test bench lint migrations-check FORCE
 
@@ -26,12 +31,17 @@ run: install
 test: install
 	@bash config/scripts/test.sh $(PYTEST_ARGS)
 
-# bench.lifecycle first (with BENCH_ARGS), then every other module of bench/ that has a __main__ guard.
+# bench.lifecycle first (with BENCH_ARGS), then every other module of bench/ that has a __main__ guard;
+# all of them run, and the target fails at the end if any of them failed.
 bench: install
-	$(VENV)/bin/python -m bench.lifecycle $(BENCH_ARGS)
-	@set -e; for module in $$(grep -l '^if __name__ == "__main__":' bench/*.py | grep -v '^bench/lifecycle.py$$' | sort); do \
-		name=$$(basename $$module .py); echo "== python -m bench.$$name"; $(VENV)/bin/python -m bench.$$name; \
-	done
+	@failed=""; \
+	for name in lifecycle $$(grep -l '^if __name__ == "__main__":' bench/*.py | xargs -n1 basename | sed 's/\.py$$//' \
+			| grep -vx lifecycle | sort); do \
+		echo "== python -m bench.$$name"; \
+		if [ "$$name" = lifecycle ]; then args="$(BENCH_ARGS)"; else args=""; fi; \
+		$(VENV)/bin/python -m bench.$$name $$args || failed="$$failed bench.$$name"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed"; exit 1; fi
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -67,21 +67,37 @@ def _lifecycle(cast, samples: dict[str, list[float]], step_counter) -> None:
     for member in ("hoidong1", "hoidong2", "hoidong3"):
         step("evaluate", users[member], {f"criterion_{code}": 17 for code in CRITERIA})
     step("recognise", users["truongban"], {"decision_number": "9-QĐ/BCĐ", "signed_on": today})
-    step("replicate", users["thuongtruc"], {
-        "adopting_units": [str(cast.submitters[1].unit_id)], "started_on": today, "status": "planned",
-        "close_tracking": "on",
-    })
+    step(
+        "replicate",
+        users["thuongtruc"],
+        {
+            "adopting_units": [str(cast.submitters[1].unit_id)],
+            "started_on": today,
+            "status": "planned",
+            "close_tracking": "on",
+        },
+    )
 
 
 def _dossier(cast) -> dict:
     from recognition.models import Field
 
     return {
-        "campaign": str(cast.campaign.pk), "name": "Hũ gạo tình thương", "field": str(Field.objects.first().pk),
-        "kind": "model", "collective_kind": "collective", "contact_name": "Nguyễn Thị Lan",
-        "contact_phone": "0292 3821 000", "situation": "Nhiều hộ khó khăn.", "objectives": "Hỗ trợ 50 hộ.",
-        "content_and_method": "Góp gạo hằng tuần.", "scope": "Phường.", "forces": "Hội LHPN.",
-        "starts_on": "15/01/2026", "outputs": "Sổ theo dõi.", "sustainability": "Đóng góp tự nguyện.",
+        "campaign": str(cast.campaign.pk),
+        "name": "Hũ gạo tình thương",
+        "field": str(Field.objects.first().pk),
+        "kind": "model",
+        "collective_kind": "collective",
+        "contact_name": "Nguyễn Thị Lan",
+        "contact_phone": "0292 3821 000",
+        "situation": "Nhiều hộ khó khăn.",
+        "objectives": "Hỗ trợ 50 hộ.",
+        "content_and_method": "Góp gạo hằng tuần.",
+        "scope": "Phường.",
+        "forces": "Hội LHPN.",
+        "starts_on": "15/01/2026",
+        "outputs": "Sổ theo dõi.",
+        "sustainability": "Đóng góp tự nguyện.",
     }
 
 
@@ -109,12 +125,13 @@ def bench_overhead(cast, lifecycles: int) -> bool:
         if index % 2 == 1:
             _lifecycle(cast, with_audit, _timed)
 
-    print(f"1. Audit write per human step ({lifecycles} lifecycles each way, interleaved):")
+    print(f"1. Audit write per human step ({lifecycles} lifecycles each way, interleaved; median times):")
     print(f"   {'step':<14}{'n':>5} {'with audit':>11} {'without':>9} {'added':>8}")
     total_on = total_off = 0.0
     for name in ("claim", "check_dossier", "survey", "evaluate", "recognise", "replicate"):
-        on, off = statistics.fmean(with_audit[name]), statistics.fmean(without[name])
-        total_on, total_off = total_on + sum(with_audit[name]), total_off + sum(without[name])
+        # Medians: a shared machine's hiccups land on one variant or the other and would swamp a mean.
+        on, off = statistics.median(with_audit[name]), statistics.median(without[name])
+        total_on, total_off = total_on + on * len(with_audit[name]), total_off + off * len(without[name])
         print(f"   {name:<14}{len(with_audit[name]):>5} {on:>9.2f}ms {off:>7.2f}ms {100 * (on / off - 1):>7.1f}%")
     overall = total_on / total_off - 1
     verdict = "met" if overall <= OVERHEAD_TARGET else "NOT met"
@@ -142,11 +159,31 @@ def _generate_chains(cast, total: int, per_model: int) -> float:
     models = total // per_model
     base = {f.attname: getattr(template, f.attname) for f in MovementModel._meta.concrete_fields if not f.primary_key}
     created = MovementModel.objects.bulk_create([MovementModel(**base) for _ in range(models)], batch_size=2000)
-    ids = [m.pk for m in created] if created[0].pk else list(
-        MovementModel.objects.order_by("-pk").values_list("pk", flat=True)[:models])
-    columns = ["occurred_at", "actor_id", "actor_label", "on_behalf_of_id", "actor_unit_id", "actor_roles",
-               "movement_model_id", "process_id", "task_id", "action", "reason", "payload", "client_ip",
-               "user_agent", "chain_key", "sequence", "previous_hash", "record_hash"]
+    ids = (
+        [m.pk for m in created]
+        if created[0].pk
+        else list(MovementModel.objects.order_by("-pk").values_list("pk", flat=True)[:models])
+    )
+    columns = [
+        "occurred_at",
+        "actor_id",
+        "actor_label",
+        "on_behalf_of_id",
+        "actor_unit_id",
+        "actor_roles",
+        "movement_model_id",
+        "process_id",
+        "task_id",
+        "action",
+        "reason",
+        "payload",
+        "client_ip",
+        "user_agent",
+        "chain_key",
+        "sequence",
+        "previous_hash",
+        "record_hash",
+    ]
     table = AuditEvent._meta.db_table
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
@@ -161,19 +198,52 @@ def _generate_chains(cast, total: int, per_model: int) -> float:
             previous = chain.GENESIS_HASH
             for sequence in range(1, per_model + 1):
                 at = t0 + timedelta(seconds=index * per_model + sequence)
-                payload = {"node": "check_dossier", "values": {"decision": "accept", "reason": ""},
-                           "changes": {"stage": {"before": "registered", "after": "survey"}}}
+                payload = {
+                    "node": "check_dossier",
+                    "values": {"decision": "accept", "reason": ""},
+                    "changes": {"stage": {"before": "registered", "after": "survey"}},
+                }
                 values = {
-                    "chain_key": key, "sequence": sequence, "occurred_at": chain.canonical_time(at),
-                    "actor_id": submitter.pk, "actor_label": submitter.username, "on_behalf_of_id": None,
-                    "actor_unit_id": submitter.unit_id, "actor_roles": "unit_submitter", "movement_model_id": model_id,
-                    "process_id": None, "task_id": sequence, "action": "task_completed", "reason": "",
-                    "payload": payload, "client_ip": "10.0.0.1", "user_agent": "bench",
+                    "chain_key": key,
+                    "sequence": sequence,
+                    "occurred_at": chain.canonical_time(at),
+                    "actor_id": submitter.pk,
+                    "actor_label": submitter.username,
+                    "on_behalf_of_id": None,
+                    "actor_unit_id": submitter.unit_id,
+                    "actor_roles": "unit_submitter",
+                    "movement_model_id": model_id,
+                    "process_id": None,
+                    "task_id": sequence,
+                    "action": "task_completed",
+                    "reason": "",
+                    "payload": payload,
+                    "client_ip": "10.0.0.1",
+                    "user_agent": "bench",
                 }
                 record_hash = chain.record_hash(previous, values)
-                batch.append((at, submitter.pk, submitter.username, None, submitter.unit_id, "unit_submitter",
-                              model_id, None, sequence, "task_completed", "", json.dumps(payload), "10.0.0.1",
-                              "bench", key, sequence, previous, record_hash))
+                batch.append(
+                    (
+                        at,
+                        submitter.pk,
+                        submitter.username,
+                        None,
+                        submitter.unit_id,
+                        "unit_submitter",
+                        model_id,
+                        None,
+                        sequence,
+                        "task_completed",
+                        "",
+                        json.dumps(payload),
+                        "10.0.0.1",
+                        "bench",
+                        key,
+                        sequence,
+                        previous,
+                        record_hash,
+                    )
+                )
                 previous = record_hash
             heads.append(AuditChainHead(chain_key=key, sequence=per_model, head_hash=previous, updated_at=at))
             if len(batch) >= 20_000:
@@ -200,9 +270,11 @@ def bench_verify(cast, total: int, per_model: int) -> bool:
     report = database_verify()
     elapsed = time.perf_counter() - started
     verdict = "met" if elapsed <= VERIFY_TARGET_SECONDS and report.is_intact else "NOT met"
-    print(f"   verified {report.records_checked:,} records in {report.chains_checked:,} chains in {elapsed:.1f} s "
-          f"({report.records_checked / elapsed:,.0f} records/s), intact: {report.is_intact} "
-          f"(target ≤ {VERIFY_TARGET_SECONDS:.0f} s: {verdict})")
+    print(
+        f"   verified {report.records_checked:,} records in {report.chains_checked:,} chains in {elapsed:.1f} s "
+        f"({report.records_checked / elapsed:,.0f} records/s), intact: {report.is_intact} "
+        f"(target ≤ {VERIFY_TARGET_SECONDS:.0f} s: {verdict})"
+    )
     return elapsed <= VERIFY_TARGET_SECONDS and report.is_intact
 
 
@@ -222,18 +294,22 @@ def bench_timeline(cast, records: int) -> bool:
     print("\n3. Timeline page (auditor):")
     counts = []
     for size in (records // 10, records):
-        base = {f.attname: getattr(source, f.attname) for f in MovementModel._meta.concrete_fields
-                if not f.primary_key}
+        base = {f.attname: getattr(source, f.attname) for f in MovementModel._meta.concrete_fields if not f.primary_key}
         model = MovementModel.objects.create(**base)
         with transaction.atomic():
             for index in range(size):
                 audit_record(
-                    action="dossier_edited", actor=cast.users["thuongtruc"], movement_model=model,
+                    action="dossier_edited",
+                    actor=cast.users["thuongtruc"],
+                    movement_model=model,
                     reason="Bổ sung" if index % 3 == 0 else "",
-                    payload={"changes": {"budget_vnd": {"before": index, "after": index + 1}},
-                             "owner": cast.users["hoidong1"].pk, "unit": cast.province.pk,
-                             "values": {"criterion_tt-sang-tao": 15, "decision": "accept"},
-                             "attachments": [{"id": index, "name": "anh.jpg", "size": 1000, "sha256": "ab" * 32}]},
+                    payload={
+                        "changes": {"budget_vnd": {"before": index, "after": index + 1}},
+                        "owner": cast.users["hoidong1"].pk,
+                        "unit": cast.province.pk,
+                        "values": {"criterion_tt-sang-tao": 15, "decision": "accept"},
+                        "attachments": [{"id": index, "name": "anh.jpg", "size": 1000, "sha256": "ab" * 32}],
+                    },
                 )
         client = Client()
         client.force_login(auditor)

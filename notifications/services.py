@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .dispatch import deliver_soon
+from .dispatch import deliver_soon, publish_delivery
 from .models import EmailMode, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -255,6 +255,13 @@ def notifications_due(*, now=None, limit: int = 5000) -> list[int]:
             status=Notification.Status.PENDING, claim_token="", next_attempt_at=now + lease
         )
     return ids
+
+
+def notifications_sweep(*, now=None) -> int:
+    """The beat's every-minute job: publish again what the outbox still holds; returns how many."""
+    ids = notifications_due(now=now)
+    publish_delivery(ids)
+    return len(ids)
 
 
 def notification_retry(*, notification_ids: list[int], now=None) -> int:

@@ -3,8 +3,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from .dispatch import publish_delivery
-from .services import notifications_deliver, notifications_digest_send, notifications_due
+from .services import notifications_deliver, notifications_digest_send, notifications_sweep
 
 RETRY = {
     "acks_late": True,
@@ -26,9 +25,7 @@ def notifications_deliver_task(notification_ids: list[int]) -> int:
 @shared_task(name="notifications.sweep", **RETRY)
 def notifications_sweep_task() -> int:
     """Publish again what the outbox still holds (broker was down, message lost, worker killed)."""
-    ids = notifications_due()
-    publish_delivery(ids)
-    return len(ids)
+    return notifications_sweep()
 
 
 @shared_task(name="notifications.digest", **{**RETRY, "soft_time_limit": 600, "time_limit": 660})

@@ -14,11 +14,12 @@ class RequestMetadata:
     user_agent: str = ""
 
 
-_current: ContextVar[RequestMetadata] = ContextVar("kheo_request_metadata", default=RequestMetadata())
+_NO_REQUEST = RequestMetadata()
+_current: ContextVar[RequestMetadata | None] = ContextVar("kheo_request_metadata", default=None)
 
 
 def current_request_metadata() -> RequestMetadata:
-    return _current.get()
+    return _current.get() or _NO_REQUEST
 
 
 def request_metadata_from(request) -> RequestMetadata:
@@ -51,11 +52,12 @@ class WorkflowScope:
     task_id: int | None = None
 
 
-_scope: ContextVar[WorkflowScope] = ContextVar("kheo_workflow_scope", default=WorkflowScope())
+_NO_SCOPE = WorkflowScope()
+_scope: ContextVar[WorkflowScope | None] = ContextVar("kheo_workflow_scope", default=None)
 
 
 def current_workflow_scope() -> WorkflowScope:
-    return _scope.get()
+    return _scope.get() or _NO_SCOPE
 
 
 class workflow_scope:

@@ -4,8 +4,8 @@
 exactly the permissions listed here.
 """
 
-from django.utils.translation import gettext_lazy as _
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -57,9 +57,7 @@ def roles_sync(**kwargs) -> None:
         permissions = []
         for name in permission_names:
             app_label, codename = name.split(".")
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if permission is not None:
                 permissions.append(permission)
         group.permissions.set(permissions)

@@ -37,9 +37,7 @@ class AuditedViewActivation(ViewActivation):
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
         """Create the task with its acting unit and candidates, then record it."""
-        task = flow_task.flow_class.task_class(
-            process=prev_activation.process, flow_task=flow_task, token=token
-        )
+        task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
         task.data = data if data is not None else {}
         task.seed = seed
         activation = cls(task)

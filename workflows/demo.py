@@ -139,7 +139,9 @@ def demo_cast_ensure() -> DemoCast:
     province = _unit(name=PROVINCE_NAME, level=province_level, kind=UnitKind.PARTY_COMMITTEE, parent=None)
     submitter_units = []
     for commune_name in COMMUNES:
-        commune = _unit(name=f"Đảng ủy {commune_name}", level=commune_level, kind=UnitKind.PARTY_COMMITTEE, parent=province)
+        commune = _unit(
+            name=f"Đảng ủy {commune_name}", level=commune_level, kind=UnitKind.PARTY_COMMITTEE, parent=province
+        )
         for unit_name, kind in COMMUNE_UNITS:
             submitter_units.append(
                 _unit(name=f"{unit_name} {commune_name.lower()}", level=commune_level, kind=kind, parent=commune)
@@ -168,7 +170,9 @@ def demo_cast_ensure() -> DemoCast:
         submitters.append(
             _user(username=f"donvi{index:02d}", full_name=f"Cán bộ {unit.name}", role=Role.UNIT_SUBMITTER, unit=unit)
         )
-    return DemoCast(province=province, submitter_unit=submitter_unit, campaign=campaign, users=users, submitters=submitters)
+    return DemoCast(
+        province=province, submitter_unit=submitter_unit, campaign=campaign, users=users, submitters=submitters
+    )
 
 
 def _dossier(name: str, field: Field, rng: random.Random) -> dict:
@@ -221,36 +225,73 @@ def lifecycle_drive(*, cast: DemoCast, movement_model: MovementModel, until: str
     if until == ModelStage.REGISTERED:
         return
     if until == ModelStage.RETURNED:
-        task_do(movement_model=movement_model, node_name="check_dossier", user=users["thuongtruc"],
-                data={"decision": "return", "reason": "Bổ sung biên bản họp dân và số liệu hộ tham gia."})
+        task_do(
+            movement_model=movement_model,
+            node_name="check_dossier",
+            user=users["thuongtruc"],
+            data={"decision": "return", "reason": "Bổ sung biên bản họp dân và số liệu hộ tham gia."},
+        )
         return
-    task_do(movement_model=movement_model, node_name="check_dossier", user=users["thuongtruc"], data={"decision": "accept"})
+    task_do(
+        movement_model=movement_model, node_name="check_dossier", user=users["thuongtruc"], data={"decision": "accept"}
+    )
     if until == ModelStage.SURVEY:
         return
     today = timezone.localdate()
-    task_do(movement_model=movement_model, node_name="survey", user=users["khaosat"], data={
-        "visited_on": today.isoformat(), "findings": "Mô hình hoạt động đều, nhân dân đồng tình.",
-        "recommendation": "not_recommend" if until == ModelStage.REJECTED else "recommend",
-    })
+    task_do(
+        movement_model=movement_model,
+        node_name="survey",
+        user=users["khaosat"],
+        data={
+            "visited_on": today.isoformat(),
+            "findings": "Mô hình hoạt động đều, nhân dân đồng tình.",
+            "recommendation": "not_recommend" if until == ModelStage.REJECTED else "recommend",
+        },
+    )
     if until == ModelStage.EVALUATION:
         return
     low = until == ModelStage.REJECTED
     for member in ("hoidong1", "hoidong2", "hoidong3"):
         movement_model.refresh_from_db()
-        points = {f"criterion_{c}": (rng.randint(8, 13) if low else rng.randint(14, 20)) for c in
-                  ("tt-sang-tao", "tt-chap-hanh-phap-luat", "tt-huy-dong-luc-luong", "tt-hai-hoa-loi-ich", "tt-ben-vung")}
-        task_do(movement_model=movement_model, node_name="evaluate", user=users[member], data={**points, "comment": "Đạt yêu cầu."})
+        points = {
+            f"criterion_{c}": (rng.randint(8, 13) if low else rng.randint(14, 20))
+            for c in (
+                "tt-sang-tao",
+                "tt-chap-hanh-phap-luat",
+                "tt-huy-dong-luc-luong",
+                "tt-hai-hoa-loi-ich",
+                "tt-ben-vung",
+            )
+        }
+        task_do(
+            movement_model=movement_model,
+            node_name="evaluate",
+            user=users[member],
+            data={**points, "comment": "Đạt yêu cầu."},
+        )
     if until in (ModelStage.REJECTED, ModelStage.RECOGNITION):
         return
-    task_do(movement_model=movement_model, node_name="recognise", user=users["truongban"],
-            data={"decision_number": "12-QĐ/BCĐ", "signed_on": today.isoformat()})
+    task_do(
+        movement_model=movement_model,
+        node_name="recognise",
+        user=users["truongban"],
+        data={"decision_number": "12-QĐ/BCĐ", "signed_on": today.isoformat()},
+    )
     if order.index(until) <= order.index(ModelStage.REPLICATION) and until == ModelStage.REPLICATION:
         return
     adopters = Unit.objects.filter(path__startswith=cast.province.path, depth=3).exclude(pk=movement_model.unit_id)
     adopter_ids = [str(pk) for pk in adopters.order_by("?").values_list("pk", flat=True)[: rng.randint(1, 4)]]
-    task_do(movement_model=movement_model, node_name="replicate", user=users["thuongtruc"], data={
-        "adopting_units": adopter_ids, "started_on": today.isoformat(), "status": "implementing", "close_tracking": "on",
-    })
+    task_do(
+        movement_model=movement_model,
+        node_name="replicate",
+        user=users["thuongtruc"],
+        data={
+            "adopting_units": adopter_ids,
+            "started_on": today.isoformat(),
+            "status": "implementing",
+            "close_tracking": "on",
+        },
+    )
 
 
 def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:

@@ -32,11 +32,7 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
     process_title = _("Công nhận mô hình “Dân vận khéo”")
     process_summary_template = "{{ process.movement_model.name }} — {{ process.movement_model.get_stage_display }}"
 
-    start = (
-        flow.StartHandle(this.start_registration)
-        .Annotation(title=_("Đăng ký mô hình"))
-        .Next(this.check_dossier)
-    )
+    start = flow.StartHandle(this.start_registration).Annotation(title=_("Đăng ký mô hình")).Next(this.check_dossier)
 
     check_dossier = (
         HumanTask(TaskFormView.as_view(), acting_unit=ActingUnit.ORGANISER)
@@ -68,9 +64,7 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
     )
 
     evaluation_split = (
-        FanOut()
-        .Annotation(title=_("Gửi phiếu chấm cho hội đồng"))
-        .Next(this.evaluate, data_source=this.council_seats)
+        FanOut().Annotation(title=_("Gửi phiếu chấm cho hội đồng")).Next(this.evaluate, data_source=this.council_seats)
     )
 
     evaluate = (
@@ -127,7 +121,9 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
 
     def active_submitter(self, activation):
         submitter = activation.process.movement_model.submitted_by
-        return submitter if submitter.is_active and submitter.unit_id == activation.process.registering_unit_id else None
+        return (
+            submitter if submitter.is_active and submitter.unit_id == activation.process.registering_unit_id else None
+        )
 
     def council_seats(self, activation):
         """One evaluation task per council member; an open seat when none is appointed."""

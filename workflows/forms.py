@@ -32,11 +32,7 @@ class TaskForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def audit_values(self) -> dict:
-        return {
-            name: _jsonable(value)
-            for name, value in self.cleaned_data.items()
-            if name != "attachments"
-        }
+        return {name: _jsonable(value) for name, value in self.cleaned_data.items() if name != "attachments"}
 
 
 class DossierCheckForm(TaskForm):
@@ -46,7 +42,10 @@ class DossierCheckForm(TaskForm):
 
     decision = forms.ChoiceField(
         label=_("Kết luận"),
-        choices=[(Decision.ACCEPT, _("Hồ sơ hợp lệ, chuyển khảo sát")), (Decision.RETURN, _("Trả lại đơn vị để bổ sung"))],
+        choices=[
+            (Decision.ACCEPT, _("Hồ sơ hợp lệ, chuyển khảo sát")),
+            (Decision.RETURN, _("Trả lại đơn vị để bổ sung")),
+        ],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
@@ -120,10 +119,10 @@ class ReplicationForm(TaskForm):
     started_on = forms.DateField(
         label=_("Ngày bắt đầu"), required=False, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
     )
-    status = forms.ChoiceField(label=_("Trạng thái"), choices=ReplicationStatus.choices, initial=ReplicationStatus.PLANNED)
-    close_tracking = forms.BooleanField(
-        label=_("Kết thúc theo dõi nhân rộng (hoàn thành quy trình)"), required=False
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), choices=ReplicationStatus.choices, initial=ReplicationStatus.PLANNED
     )
+    close_tracking = forms.BooleanField(label=_("Kết thúc theo dõi nhân rộng (hoàn thành quy trình)"), required=False)
 
     def __init__(self, *args, movement_model, user, **kwargs):
         super().__init__(*args, movement_model=movement_model, user=user, **kwargs)

@@ -1,7 +1,7 @@
 # Shared helpers for the set-up scripts (sourced, not run).
 #
 # Everything a script starts is recorded in STARTED_PIDS (one process group each, thanks
-# to `set -m`), and `stop_started` ends exactly those groups, newest first.
+# to `set -m`), and `stop_started` ends exactly those groups (Redis last).
 
 set -euo pipefail
 
@@ -42,26 +42,38 @@ start_process() {
     say "started $name (pid $pid)"
 }
 
-stop_started() {
-    local i pid
-    for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
-        pid="${STARTED_PIDS[$i]}"
-        if kill -0 "$pid" 2>/dev/null; then
-            say "stopping ${STARTED_NAMES[$i]} (pid $pid)"
-            kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-        fi
+_stop_group() {
+    local name="$1" pid="$2" waited=0
+    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 100 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
     done
-    for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
-        pid="${STARTED_PIDS[$i]}"
-        local waited=0
-        while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 100 ]; do
-            sleep 0.1
-            waited=$((waited + 1))
+    if kill -0 "$pid" 2>/dev/null; then
+        say "$name did not stop in 10 s; killing it"
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
+}
+
+# Stop what this script started: the application processes first (together, newest first),
+# then Redis, so that a Celery worker can hand its unacknowledged messages back on the way out.
+stop_started() {
+    local phase i pid name
+    for phase in app redis; do
+        local waiting=()
+        for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
+            pid="${STARTED_PIDS[$i]}"
+            name="${STARTED_NAMES[$i]}"
+            if [ "$phase" = app ] && [ "$name" = redis-server ]; then continue; fi
+            if [ "$phase" = redis ] && [ "$name" != redis-server ]; then continue; fi
+            if kill -0 "$pid" 2>/dev/null; then
+                say "stopping $name (pid $pid)"
+                kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+                waiting+=("$i")
+            fi
         done
-        if kill -0 "$pid" 2>/dev/null; then
-            say "${STARTED_NAMES[$i]} did not stop in 10 s; killing it"
-            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-        fi
+        for i in "${waiting[@]}"; do
+            _stop_group "${STARTED_NAMES[$i]}" "${STARTED_PIDS[$i]}"
+        done
     done
     STARTED_PIDS=()
     STARTED_NAMES=()

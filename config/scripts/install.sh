@@ -33,7 +33,8 @@ fi
 
 say "installing Khéo and its pinned dependencies into .venv (pip install -e .[dev])"
 # -qq: errors only (a machine's own pip configuration may print warnings for every package).
-.venv/bin/python -m pip install --disable-pip-version-check -qq --editable ".[dev]"
+# --no-compile: Python compiles each module on its first import instead (saves ~20 s here).
+.venv/bin/python -m pip install --disable-pip-version-check -qq --no-compile --editable ".[dev]"
 # setuptools leaves build metadata in the source tree; the installed copy lives in .venv.
 rm -rf ./*.egg-info
 mkdir -p var

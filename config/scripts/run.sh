@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
 export PYTHONUNBUFFERED=1
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
-started_at=$(date +%s)
+started_at="${KHEO_STARTED_AT:-$(date +%s)}"
 
 on_exit() {
     local status=$?
@@ -41,7 +41,7 @@ redis_ensure
 
 say "applying migrations"
 "$VENV_BIN/python" manage.py migrate --noinput -v 0
-say "loading demo data (idempotent)"
+say "loading demo data (idempotent; the first time takes about a minute)"
 "$VENV_BIN/python" manage.py seed_demo
 
 start_process web "$VENV_BIN/python" manage.py runserver "$HOST:$PORT"

@@ -45,7 +45,7 @@ def trail_pdf(*, movement_model, entries: list[Entry], head_hash: str, exported_
 
     def line(text: str, *, size: float = 9, bold: bool = False, height: float = 5):
         pdf.set_font(FONT, "B" if bold else "", size=size)
-        pdf.multi_cell(width, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     line(_("NHẬT KÝ KIỂM TRA"), size=14, bold=True, height=8)
     line(f"{movement_model.name}", size=12, bold=True, height=7)

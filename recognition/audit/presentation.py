@@ -5,6 +5,7 @@ per kind (users, units, fields, criteria), so a timeline costs the same number o
 queries whatever its length.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recognition.models import (
     AuditEvent,
+    Campaign,
     Classification,
     Criterion,
     Field,
@@ -84,6 +86,7 @@ CHOICE_LABELS = {
     "aggregation": {"mean": _("Bình quân"), "median": _("Trung vị")},
 }
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 USER_KEYS = {"owner", "previous_owner", "member"}
 UNIT_KEYS = {"unit", "adopting_unit", "adopting_units"}
 ROLE_LABELS = dict(Role.choices)
@@ -109,7 +112,7 @@ class _Lookups:
     """Names of everything the records mention, fetched once per kind."""
 
     def __init__(self, events: list[AuditEvent]):
-        user_ids, unit_ids, field_ids, criterion_codes = set(), set(), set(), set()
+        user_ids, unit_ids, field_ids, criterion_codes, campaign_ids = set(), set(), set(), set(), set()
         for event in events:
             for key, value in _walk(event.payload):
                 ids = value if isinstance(value, list) else [value]
@@ -119,6 +122,8 @@ class _Lookups:
                     unit_ids.update(int(v) for v in ids if str(v).isdigit())
                 elif key == "field":
                     field_ids.update(v for v in ids if isinstance(v, int))
+                elif key == "campaign":
+                    campaign_ids.update(v for v in ids if isinstance(v, int))
                 elif key.startswith("criterion_"):
                     criterion_codes.add(key.removeprefix("criterion_"))
                 elif key == "points" and isinstance(value, dict):
@@ -126,6 +131,7 @@ class _Lookups:
         self.users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
         self.units = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {}
         self.fields = dict(Field.objects.filter(pk__in=field_ids).values_list("pk", "name")) if field_ids else {}
+        self.campaigns = {c.pk: str(c) for c in Campaign.objects.filter(pk__in=campaign_ids)} if campaign_ids else {}
         self.criteria = (
             dict(Criterion.objects.filter(code__in=criterion_codes).values_list("code", "name"))
             if criterion_codes
@@ -184,6 +190,10 @@ def _value(key: str, value, lookups: _Lookups) -> str:
         return lookups.units.get(int(value), f"#{value}")
     if key == "field" and isinstance(value, int):
         return lookups.fields.get(value, f"#{value}")
+    if key == "campaign" and isinstance(value, int):
+        return lookups.campaigns.get(value, f"#{value}")
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
     if key == "node":
         return str(NODE_LABELS.get(value, value))
     if key in CHOICE_LABELS and value in CHOICE_LABELS[key]:

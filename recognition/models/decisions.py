@@ -20,9 +20,7 @@ class RecognitionDecision(models.Model):
     signed_on = models.DateField(_("ngày ký"))
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     summary = models.CharField(_("trích yếu"), max_length=500)
-    revokes = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="revoked_by"
-    )
+    revokes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="revoked_by")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -30,9 +28,7 @@ class RecognitionDecision(models.Model):
         verbose_name = _("quyết định công nhận")
         verbose_name_plural = _("quyết định công nhận")
         constraints = [
-            models.UniqueConstraint(
-                fields=["issuing_unit", "year", "number"], name="decision_number_unique_per_year"
-            )
+            models.UniqueConstraint(fields=["issuing_unit", "year", "number"], name="decision_number_unique_per_year")
         ]
 
     def __str__(self) -> str:
@@ -43,12 +39,13 @@ class DecisionEntry(models.Model):
     """A row of the decision's annex."""
 
     decision = models.ForeignKey(RecognitionDecision, on_delete=models.PROTECT, related_name="entries")
-    movement_model = models.OneToOneField(
-        MovementModel, on_delete=models.PROTECT, related_name="decision_entry"
-    )
+    movement_model = models.OneToOneField(MovementModel, on_delete=models.PROTECT, related_name="decision_entry")
     classification = models.CharField(_("xếp loại"), max_length=20, choices=Classification.choices)
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("danh mục kèm quyết định")
         verbose_name_plural = _("danh mục kèm quyết định")
+
+    def __str__(self) -> str:
+        return f"{self.decision} — {self.movement_model}"

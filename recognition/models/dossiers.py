@@ -41,14 +41,10 @@ class MovementModel(models.Model):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, related_name="models", verbose_name=_("đợt đăng ký")
     )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="models", verbose_name=_("đơn vị đăng ký")
-    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="models", verbose_name=_("đơn vị đăng ký"))
     field = models.ForeignKey(Field, on_delete=models.PROTECT, verbose_name=_("lĩnh vực"))
     kind = models.CharField(_("loại"), max_length=20, choices=ModelKind.choices)
-    collective_kind = models.CharField(
-        _("tập thể / cá nhân"), max_length=20, choices=CollectiveKind.choices
-    )
+    collective_kind = models.CharField(_("tập thể / cá nhân"), max_length=20, choices=CollectiveKind.choices)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -67,9 +63,7 @@ class MovementModel(models.Model):
     forces = models.TextField(_("6. Lực lượng chủ trì, phối hợp và vai trò"))
     budget_vnd = models.PositiveBigIntegerField(_("7a. Kinh phí (đồng)"), null=True, blank=True)
     work_days = models.PositiveIntegerField(_("7b. Ngày công"), null=True, blank=True)
-    private_contribution_vnd = models.PositiveBigIntegerField(
-        _("7c. Xã hội hóa (đồng)"), null=True, blank=True
-    )
+    private_contribution_vnd = models.PositiveBigIntegerField(_("7c. Xã hội hóa (đồng)"), null=True, blank=True)
     starts_on = models.DateField(_("8a. Ngày bắt đầu"))
     milestones = models.TextField(_("8b. Các mốc thực hiện"), blank=True)
     self_evaluation_on = models.DateField(_("8c. Ngày tự đánh giá"), null=True, blank=True)
@@ -77,12 +71,8 @@ class MovementModel(models.Model):
     sustainability = models.TextField(_("10. Tính bền vững, khả năng nhân rộng"))
 
     # Lifecycle
-    stage = models.CharField(
-        _("giai đoạn"), max_length=20, choices=ModelStage.choices, default=ModelStage.REGISTERED
-    )
-    final_score = models.DecimalField(
-        _("điểm tổng hợp"), max_digits=6, decimal_places=2, null=True, blank=True
-    )
+    stage = models.CharField(_("giai đoạn"), max_length=20, choices=ModelStage.choices, default=ModelStage.REGISTERED)
+    final_score = models.DecimalField(_("điểm tổng hợp"), max_digits=6, decimal_places=2, null=True, blank=True)
     outcome_reason = models.TextField(_("lý do kết quả"), blank=True)
     created_at = models.DateTimeField(_("ngày đăng ký"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
@@ -112,18 +102,14 @@ class MovementModel(models.Model):
 class Attachment(models.Model):
     """A file attached to a dossier or a review step, stored with its SHA-256."""
 
-    movement_model = models.ForeignKey(
-        MovementModel, on_delete=models.PROTECT, related_name="attachments"
-    )
+    movement_model = models.ForeignKey(MovementModel, on_delete=models.PROTECT, related_name="attachments")
     stage = models.CharField(_("giai đoạn"), max_length=20, choices=ModelStage.choices)
     file = models.FileField(_("tệp"), upload_to="attachments/%Y/%m/")
     original_name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(_("kiểu tệp"), max_length=100)
     size_bytes = models.PositiveBigIntegerField(_("dung lượng"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:

@@ -15,9 +15,7 @@ class ReplicationStatus(models.TextChoices):
 
 
 class Replication(models.Model):
-    source_model = models.ForeignKey(
-        MovementModel, on_delete=models.PROTECT, related_name="replications"
-    )
+    source_model = models.ForeignKey(MovementModel, on_delete=models.PROTECT, related_name="replications")
     adopting_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="adopted_models")
     started_on = models.DateField(_("ngày bắt đầu"))
     status = models.CharField(
@@ -31,7 +29,8 @@ class Replication(models.Model):
         verbose_name = _("nhân rộng")
         verbose_name_plural = _("nhân rộng")
         constraints = [
-            models.UniqueConstraint(
-                fields=["source_model", "adopting_unit"], name="one_replication_per_unit"
-            )
+            models.UniqueConstraint(fields=["source_model", "adopting_unit"], name="one_replication_per_unit")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.source_model} → {self.adopting_unit}"

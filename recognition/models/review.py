@@ -11,9 +11,7 @@ from .reference import Criterion
 class DossierReview(models.Model):
     """One check of the dossier by the standing body: accepted, or returned with a reason."""
 
-    movement_model = models.ForeignKey(
-        MovementModel, on_delete=models.PROTECT, related_name="dossier_reviews"
-    )
+    movement_model = models.ForeignKey(MovementModel, on_delete=models.PROTECT, related_name="dossier_reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     is_accepted = models.BooleanField(_("hồ sơ hợp lệ"))
     reason = models.TextField(_("lý do / yêu cầu bổ sung"), blank=True)
@@ -24,6 +22,9 @@ class DossierReview(models.Model):
         verbose_name = _("kiểm tra hồ sơ")
         verbose_name_plural = _("kiểm tra hồ sơ")
 
+    def __str__(self) -> str:
+        return f"{self.movement_model}: {_('hợp lệ') if self.is_accepted else _('trả lại')}"
+
 
 class SurveyRecommendation(models.TextChoices):
     RECOMMEND = "recommend", _("Đề nghị công nhận")
@@ -31,15 +32,11 @@ class SurveyRecommendation(models.TextChoices):
 
 
 class SurveyReport(models.Model):
-    movement_model = models.ForeignKey(
-        MovementModel, on_delete=models.PROTECT, related_name="survey_reports"
-    )
+    movement_model = models.ForeignKey(MovementModel, on_delete=models.PROTECT, related_name="survey_reports")
     surveyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     visited_on = models.DateField(_("ngày khảo sát"))
     findings = models.TextField(_("kết quả khảo sát"))
-    recommendation = models.CharField(
-        _("kiến nghị"), max_length=20, choices=SurveyRecommendation.choices
-    )
+    recommendation = models.CharField(_("kiến nghị"), max_length=20, choices=SurveyRecommendation.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,13 +44,14 @@ class SurveyReport(models.Model):
         verbose_name = _("báo cáo khảo sát")
         verbose_name_plural = _("báo cáo khảo sát")
 
+    def __str__(self) -> str:
+        return f"{self.movement_model}: {self.visited_on:%d/%m/%Y}"
+
 
 class CouncilScore(models.Model):
     """One council member's scores for one model."""
 
-    movement_model = models.ForeignKey(
-        MovementModel, on_delete=models.PROTECT, related_name="council_scores"
-    )
+    movement_model = models.ForeignKey(MovementModel, on_delete=models.PROTECT, related_name="council_scores")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     total = models.PositiveSmallIntegerField(_("tổng điểm"))
     comment = models.TextField(_("nhận xét"), blank=True)
@@ -63,11 +61,10 @@ class CouncilScore(models.Model):
         ordering = ["created_at"]
         verbose_name = _("phiếu chấm điểm")
         verbose_name_plural = _("phiếu chấm điểm")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["movement_model", "member"], name="one_score_sheet_per_member"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["movement_model", "member"], name="one_score_sheet_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.movement_model}: {self.member} — {self.total}"
 
 
 class CriterionScore(models.Model):
@@ -77,11 +74,10 @@ class CriterionScore(models.Model):
 
     class Meta:
         ordering = ["criterion__order"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["council_score", "criterion"], name="one_point_per_criterion"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["council_score", "criterion"], name="one_point_per_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.points}"
 
 
 class Classification(models.TextChoices):
@@ -93,9 +89,7 @@ class Classification(models.TextChoices):
 class EvaluationResult(models.Model):
     """The council's aggregated result, with the rule that produced it (for auditors)."""
 
-    movement_model = models.ForeignKey(
-        MovementModel, on_delete=models.PROTECT, related_name="evaluation_results"
-    )
+    movement_model = models.ForeignKey(MovementModel, on_delete=models.PROTECT, related_name="evaluation_results")
     aggregation = models.CharField(_("cách tổng hợp"), max_length=20)
     score = models.DecimalField(_("điểm tổng hợp"), max_digits=6, decimal_places=2)
     pass_threshold = models.DecimalField(_("ngưỡng công nhận"), max_digits=5, decimal_places=2)
@@ -108,6 +102,9 @@ class EvaluationResult(models.Model):
         ordering = ["created_at"]
         verbose_name = _("kết quả đánh giá")
         verbose_name_plural = _("kết quả đánh giá")
+
+    def __str__(self) -> str:
+        return f"{self.movement_model}: {self.score} ({self.classification})"
 
     @property
     def is_passed(self) -> bool:

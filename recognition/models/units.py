@@ -13,12 +13,8 @@ from treebeard.mp_tree import MP_Node
 class Level(models.Model):
     code = models.SlugField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên cấp"), max_length=100)
-    rank = models.PositiveSmallIntegerField(
-        _("thứ bậc"), help_text=_("1 là cấp cao nhất (tỉnh).")
-    )
-    is_historical = models.BooleanField(
-        _("chỉ còn trong hồ sơ lịch sử"), default=False
-    )
+    rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("1 là cấp cao nhất (tỉnh)."))
+    is_historical = models.BooleanField(_("chỉ còn trong hồ sơ lịch sử"), default=False)
 
     class Meta:
         ordering = ["rank"]

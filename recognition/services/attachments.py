@@ -38,7 +38,4 @@ def attachments_store(
 
 def attachments_payload(attachments: Iterable[Attachment]) -> list[dict]:
     """How attachments appear in an audit payload: enough to prove a file did not change."""
-    return [
-        {"id": a.pk, "name": a.original_name, "size": a.size_bytes, "sha256": a.sha256}
-        for a in attachments
-    ]
+    return [{"id": a.pk, "name": a.original_name, "size": a.size_bytes, "sha256": a.sha256} for a in attachments]

@@ -96,22 +96,13 @@ def audit_record(
     event.sequence = sequence + 1
     event.previous_hash = previous_hash
     event.record_hash = chain.record_hash(event.previous_hash, chained_values(event))
-    _insert(event)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _sql()["head_update"],
-            [
-                event.sequence,
-                event.record_hash,
-                connection.ops.adapt_datetimefield_value(event.occurred_at),
-                head_id,
-            ],
-        )
+    _insert_and_move_head(event, head_id)
     return event
 
 
 # Every human step writes several records: plain SQL, prepared once, keeps each to
-# three statements without the ORM's per-query compilation.
+# two statements on PostgreSQL (lock the head; insert and move the head in one
+# statement) and three on SQLite, without the ORM's per-query compilation.
 _STORED_FIELDS = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
 
 
@@ -122,11 +113,18 @@ def _sql_for(vendor: str) -> dict[str, str]:
     placeholders = ", ".join(["%s"] * len(_STORED_FIELDS))
     events, heads = quote(AuditEvent._meta.db_table), quote(AuditChainHead._meta.db_table)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return {
-        "insert": f"INSERT INTO {events} ({columns}) VALUES ({placeholders}) RETURNING {quote('id')}",
+    insert = f"INSERT INTO {events} ({columns}) VALUES ({placeholders}) RETURNING {quote('id')}"
+    head_update = f"UPDATE {heads} SET sequence = %s, head_hash = %s, updated_at = %s WHERE id = %s"
+    statements = {
+        "insert": insert,
         "head_select": f"SELECT id, sequence, head_hash FROM {heads} WHERE chain_key = %s{lock}",
-        "head_update": f"UPDATE {heads} SET sequence = %s, head_hash = %s, updated_at = %s WHERE id = %s",
+        "head_update": head_update,
     }
+    if vendor == "postgresql":
+        statements["insert_and_move"] = (
+            f"WITH inserted AS ({insert}), moved AS ({head_update}) SELECT {quote('id')} FROM inserted"
+        )
+    return statements
 
 
 def _sql() -> dict[str, str]:
@@ -138,14 +136,21 @@ _PLAIN_TYPES = {"CharField", "TextField", "BigIntegerField", "PositiveBigInteger
 _PREPARED = [(field.attname, None if field.get_internal_type() in _PLAIN_TYPES else field) for field in _STORED_FIELDS]
 
 
-def _insert(event: AuditEvent) -> None:
+def _insert_and_move_head(event: AuditEvent, head_id: int) -> None:
     values = [
         getattr(event, name) if field is None else field.get_db_prep_save(getattr(event, name), connection)
         for name, field in _PREPARED
     ]
+    head = [event.sequence, event.record_hash, connection.ops.adapt_datetimefield_value(event.occurred_at), head_id]
+    statements = _sql()
     with connection.cursor() as cursor:
-        cursor.execute(_sql()["insert"], values)
-        event.pk = cursor.fetchone()[0]
+        if "insert_and_move" in statements:
+            cursor.execute(statements["insert_and_move"], values + head)
+            event.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(statements["insert"], values)
+            event.pk = cursor.fetchone()[0]
+            cursor.execute(statements["head_update"], head)
     event._state.adding = False
 
 

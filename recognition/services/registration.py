@@ -44,13 +44,16 @@ def _jsonable(value):
 
 def dossier_snapshot(movement_model: MovementModel) -> dict:
     return {
-        name: _jsonable(getattr(movement_model, "field_id" if name == "field" else name))
-        for name in DOSSIER_FIELDS
+        name: _jsonable(getattr(movement_model, "field_id" if name == "field" else name)) for name in DOSSIER_FIELDS
     }
 
 
 def model_register(
-    *, submitted_by: User, campaign: Campaign, data: dict, files=(),
+    *,
+    submitted_by: User,
+    campaign: Campaign,
+    data: dict,
+    files=(),
 ) -> MovementModel:
     """Create a model in the REGISTERED stage for the submitter's unit.
 
@@ -64,13 +67,15 @@ def model_register(
     today = timezone.localdate()
     if not campaign.is_open_on(today):
         raise ValidationError(
-            {"campaign": _("Đợt đăng ký “%(campaign)s” không mở vào ngày %(day)s (từ %(opens)s đến %(closes)s).")
-             % {
-                 "campaign": campaign,
-                 "day": today.strftime("%d/%m/%Y"),
-                 "opens": campaign.registration_opens_on.strftime("%d/%m/%Y"),
-                 "closes": campaign.registration_closes_on.strftime("%d/%m/%Y"),
-             }}
+            {
+                "campaign": _("Đợt đăng ký “%(campaign)s” không mở vào ngày %(day)s (từ %(opens)s đến %(closes)s).")
+                % {
+                    "campaign": campaign,
+                    "day": today.strftime("%d/%m/%Y"),
+                    "opens": campaign.registration_opens_on.strftime("%d/%m/%Y"),
+                    "closes": campaign.registration_closes_on.strftime("%d/%m/%Y"),
+                }
+            }
         )
     if not campaign.organising_unit.contains(unit):
         raise ValidationError(

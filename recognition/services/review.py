@@ -202,7 +202,9 @@ def evaluation_tally(*, movement_model: MovementModel) -> EvaluationResult:
             movement_model.stage = ModelStage.RECOGNITION
         movement_model.save(update_fields=["final_score", "stage", "outcome_reason", "updated_at"])
         audit_record(
-            action=AuditAction.EVALUATION_REJECTED if classification == Classification.REJECTED else AuditAction.EVALUATION_PASSED,
+            action=AuditAction.EVALUATION_REJECTED
+            if classification == Classification.REJECTED
+            else AuditAction.EVALUATION_PASSED,
             system_actor=TALLY_RULE,
             movement_model=movement_model,
             reason=movement_model.outcome_reason,

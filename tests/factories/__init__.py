@@ -6,7 +6,9 @@ from django.contrib.auth.models import Group
 from recognition.models import Level, Unit, UnitKind, User
 
 
-def unit_create(*, name: str, parent: Unit | None = None, level_code: str = "commune", kind=UnitKind.PARTY_COMMITTEE) -> Unit:
+def unit_create(
+    *, name: str, parent: Unit | None = None, level_code: str = "commune", kind=UnitKind.PARTY_COMMITTEE
+) -> Unit:
     level = Level.objects.get(code=level_code)
     if parent is None:
         return Unit.objects.add_root(dict(name=name, level=level, kind=kind))

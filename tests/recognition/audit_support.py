@@ -37,28 +37,49 @@ def revise(world, model, dossier, **changes):
 
 
 def survey(world, model):
-    task_do(movement_model=model, node_name="survey", user=world.survey_team, data={
-        "visited_on": timezone.localdate().isoformat(), "findings": "Mô hình hoạt động đều.",
-        "recommendation": "recommend",
-    })
+    task_do(
+        movement_model=model,
+        node_name="survey",
+        user=world.survey_team,
+        data={
+            "visited_on": timezone.localdate().isoformat(),
+            "findings": "Mô hình hoạt động đều.",
+            "recommendation": "recommend",
+        },
+    )
 
 
 def evaluate(world, model, points: int):
     for member in world.council:
-        task_do(movement_model=model, node_name="evaluate", user=member,
-                data={**{f"criterion_{code}": points for code in CRITERIA}, "comment": "Ý kiến"})
+        task_do(
+            movement_model=model,
+            node_name="evaluate",
+            user=member,
+            data={**{f"criterion_{code}": points for code in CRITERIA}, "comment": "Ý kiến"},
+        )
 
 
 def recognise(world, model, number="7-QĐ/BCĐ"):
-    task_do(movement_model=model, node_name="recognise", user=world.chair,
-            data={"decision_number": number, "signed_on": timezone.localdate().isoformat()})
+    task_do(
+        movement_model=model,
+        node_name="recognise",
+        user=world.chair,
+        data={"decision_number": number, "signed_on": timezone.localdate().isoformat()},
+    )
 
 
 def replicate_and_close(world, model):
-    task_do(movement_model=model, node_name="replicate", user=world.standing_body, data={
-        "adopting_units": [str(world.other_unit.pk)], "started_on": timezone.localdate().isoformat(),
-        "status": "planned", "close_tracking": "on",
-    })
+    task_do(
+        movement_model=model,
+        node_name="replicate",
+        user=world.standing_body,
+        data={
+            "adopting_units": [str(world.other_unit.pk)],
+            "started_on": timezone.localdate().isoformat(),
+            "status": "planned",
+            "close_tracking": "on",
+        },
+    )
 
 
 def straight_through(world, dossier):

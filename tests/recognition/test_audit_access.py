@@ -57,8 +57,11 @@ def test_auditor_workspace_and_api_accept_reads_only(client, world, dossier):
     client.force_login(world.auditor)
     for url in (f"/audit/models/{model.pk}/", f"/audit/models/{model.pk}/bundle.json", "/audit/"):
         assert client.post(url).status_code == 405
-    for url in (f"/api/v1/audit/models/{model.pk}/events/", "/api/v1/audit/events/",
-                f"/api/v1/audit/models/{model.pk}/bundle/"):
+    for url in (
+        f"/api/v1/audit/models/{model.pk}/events/",
+        "/api/v1/audit/events/",
+        f"/api/v1/audit/models/{model.pk}/bundle/",
+    ):
         assert client.post(url, {}).status_code == 405
         assert client.delete(url).status_code == 405
 
@@ -74,9 +77,15 @@ def test_non_admin_staff_auditor_is_sent_to_login_and_changes_nothing(client, wo
 def test_users_without_the_audit_role_are_refused(client, world, dossier):
     model = register(world, dossier)
     client.force_login(world.submitter)
-    for url in ("/audit/", f"/audit/models/{model.pk}/", f"/audit/models/{model.pk}/evaluation/",
-                f"/audit/models/{model.pk}/bundle.json", f"/audit/models/{model.pk}/trail.pdf",
-                "/api/v1/audit/events/", f"/api/v1/audit/models/{model.pk}/events/"):
+    for url in (
+        "/audit/",
+        f"/audit/models/{model.pk}/",
+        f"/audit/models/{model.pk}/evaluation/",
+        f"/audit/models/{model.pk}/bundle.json",
+        f"/audit/models/{model.pk}/trail.pdf",
+        "/api/v1/audit/events/",
+        f"/api/v1/audit/models/{model.pk}/events/",
+    ):
         assert client.get(url).status_code == 403, url
 
 
@@ -86,10 +95,15 @@ def test_auditor_outside_the_subtree_sees_no_record(client, world, dossier):
     commune_auditor = user_with_role(role=Role.AUDITOR, unit=world.other_commune, username="kiemtra_xa")
     client.force_login(commune_auditor)
 
-    for url in (f"/audit/models/{model.pk}/", f"/audit/models/{model.pk}/evaluation/",
-                f"/audit/models/{model.pk}/bundle.json", f"/audit/models/{model.pk}/trail.pdf",
-                f"/api/v1/audit/models/{model.pk}/events/", f"/api/v1/audit/models/{model.pk}/bundle/",
-                f"/api/v1/audit/models/{model.pk}/evaluation/"):
+    for url in (
+        f"/audit/models/{model.pk}/",
+        f"/audit/models/{model.pk}/evaluation/",
+        f"/audit/models/{model.pk}/bundle.json",
+        f"/audit/models/{model.pk}/trail.pdf",
+        f"/api/v1/audit/models/{model.pk}/events/",
+        f"/api/v1/audit/models/{model.pk}/bundle/",
+        f"/api/v1/audit/models/{model.pk}/evaluation/",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.get("/api/v1/audit/events/").json()["count"] == 0
     page = client.get("/audit/")
@@ -122,9 +136,15 @@ def _add_records(model, user, count):
     with transaction.atomic():
         for index in range(count):
             audit_record(
-                action="dossier_edited", actor=user, movement_model=model,
-                payload={"changes": {"budget_vnd": {"before": index, "after": index + 1}},
-                         "owner": user.pk, "unit": user.unit_id, "values": {"criterion_tt-sang-tao": 10}},
+                action="dossier_edited",
+                actor=user,
+                movement_model=model,
+                payload={
+                    "changes": {"budget_vnd": {"before": index, "after": index + 1}},
+                    "owner": user.pk,
+                    "unit": user.unit_id,
+                    "values": {"criterion_tt-sang-tao": 10},
+                },
             )
 
 
@@ -182,11 +202,18 @@ def test_evaluation_explanation(client, world, dossier):
     assert [sheet["member"] for sheet in data["sheets"]] == ["hoidong1", "hoidong2", "hoidong3"]
     assert data["sheets"][0]["points"] == dict.fromkeys(CRITERIA, 15)
     assert data["sheets"][0]["normalised"] == "75.00"
-    assert data["results"] == [{
-        "aggregation": "mean", "score": "75.00", "pass_threshold": "70.00", "outstanding_threshold": "90.00",
-        "member_count": 3, "classification": "recognised", "classification_label": "Công nhận",
-        "created_at": data["results"][0]["created_at"],
-    }]
+    assert data["results"] == [
+        {
+            "aggregation": "mean",
+            "score": "75.00",
+            "pass_threshold": "70.00",
+            "outstanding_threshold": "90.00",
+            "member_count": 3,
+            "classification": "recognised",
+            "classification_label": "Công nhận",
+            "created_at": data["results"][0]["created_at"],
+        }
+    ]
     page = client.get(f"/audit/models/{model.pk}/evaluation/").content.decode()
     assert "Bình quân điểm của các thành viên" in page and "75,00" in page and "70,00" in page
 

@@ -28,8 +28,10 @@ def campaign_form(campaign, **overrides):
 def test_change_is_recorded_with_reason_and_before_after(client, world):
     client.force_login(world.admin)
     url = f"/admin/recognition/campaign/{world.campaign.pk}/change/"
-    response = client.post(url, campaign_form(world.campaign, pass_threshold="75",
-                                              audit_reason="Ban Chỉ đạo nâng ngưỡng theo Kết luận số 3."))
+    response = client.post(
+        url,
+        campaign_form(world.campaign, pass_threshold="75", audit_reason="Ban Chỉ đạo nâng ngưỡng theo Kết luận số 3."),
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
 
     world.campaign.refresh_from_db()
@@ -45,8 +47,9 @@ def test_change_is_recorded_with_reason_and_before_after(client, world):
 
 def test_change_without_reason_is_refused_and_changes_nothing(client, world):
     client.force_login(world.admin)
-    response = client.post(f"/admin/recognition/campaign/{world.campaign.pk}/change/",
-                           campaign_form(world.campaign, pass_threshold="50"))
+    response = client.post(
+        f"/admin/recognition/campaign/{world.campaign.pk}/change/", campaign_form(world.campaign, pass_threshold="50")
+    )
     assert response.status_code == 200
     assert "audit_reason" in response.context["adminform"].form.errors
     world.campaign.refresh_from_db()
@@ -56,8 +59,9 @@ def test_change_without_reason_is_refused_and_changes_nothing(client, world):
 
 def test_addition_is_recorded(client, world):
     client.force_login(world.admin)
-    response = client.post("/admin/recognition/field/add/",
-                           {"code": "moi-truong", "name": "Môi trường", "order": 5, "is_active": "on"})
+    response = client.post(
+        "/admin/recognition/field/add/", {"code": "moi-truong", "name": "Môi trường", "order": 5, "is_active": "on"}
+    )
     assert response.status_code == 302
     field = Field.objects.get(code="moi-truong")
     record = AuditEvent.objects.get(action="reference_added")
@@ -67,10 +71,16 @@ def test_addition_is_recorded(client, world):
 
 def test_unit_added_under_the_subtree(client, world):
     client.force_login(world.admin)
-    response = client.post("/admin/recognition/unit/add/", {
-        "parent": world.commune.pk, "name": "Chi bộ khu vực 3", "level": world.commune.level_id,
-        "kind": "party_committee", "is_active": "on",
-    })
+    response = client.post(
+        "/admin/recognition/unit/add/",
+        {
+            "parent": world.commune.pk,
+            "name": "Chi bộ khu vực 3",
+            "level": world.commune.level_id,
+            "kind": "party_committee",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     unit = Unit.objects.get(name="Chi bộ khu vực 3")
     assert Unit.objects.get_parent(unit) == world.commune
@@ -85,11 +95,15 @@ def test_commune_admin_sees_only_its_subtree_and_cannot_change_shared_data(clien
     assert set(units) == {world.commune, world.submitter_unit}
     # The province's campaign is outside the subtree: not shown, not changeable.
     assert list(client.get("/admin/recognition/campaign/").context["cl"].queryset) == []
-    response = client.post(f"/admin/recognition/campaign/{world.campaign.pk}/change/",
-                           campaign_form(world.campaign, name="Đổi", audit_reason="x"))
+    response = client.post(
+        f"/admin/recognition/campaign/{world.campaign.pk}/change/",
+        campaign_form(world.campaign, name="Đổi", audit_reason="x"),
+    )
     assert response.status_code == 302 and response["Location"] == "/admin/"
-    response = client.post(f"/admin/recognition/field/{world.field.pk}/change/",
-                           {"code": world.field.code, "name": "Đổi", "order": 1, "audit_reason": "x"})
+    response = client.post(
+        f"/admin/recognition/field/{world.field.pk}/change/",
+        {"code": world.field.code, "name": "Đổi", "order": 1, "audit_reason": "x"},
+    )
     assert response.status_code == 403
     assert Campaign.objects.get(pk=world.campaign.pk).name == world.campaign.name
     assert Field.objects.get(pk=world.field.pk).name == world.field.name

@@ -102,8 +102,10 @@ def test_truncated_bundle_file_gets_a_clear_verdict(exported):
         (b"[1, 2, 3]", "không phải gói nhật ký Khéo"),
         (b"\xff\xfe\x00binary", "không phải văn bản UTF-8"),
         (b"", "không phải JSON hợp lệ"),
-        (b'{"format": "kheo.audit-bundle", "version": 1, "chain": {"key": "model:1"}, "records": [{"id": 1}]}',
-         "thiếu trường"),
+        (
+            b'{"format": "kheo.audit-bundle", "version": 1, "chain": {"key": "model:1"}, "records": [{"id": 1}]}',
+            "thiếu trường",
+        ),
         (b'{"format": "kheo.audit-bundle", "version": 9}', "không được hỗ trợ"),
     ],
 )

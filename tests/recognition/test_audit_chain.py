@@ -12,8 +12,8 @@ from viewflow.workflow.status import STATUS
 
 from recognition.models import AuditEvent, DossierReview, ModelStage
 from recognition.models.audit import AuditChainHead, AuditDigest
-from recognition.services.audit import audit_digest_seal
 from recognition.services.attachments import attachments_store
+from recognition.services.audit import audit_digest_seal
 from tests.recognition.audit_support import check, register
 from workflows.models import RecognitionTask
 from workflows.services import task_claim, task_complete
@@ -148,8 +148,14 @@ def test_forged_record_appended_with_valid_hashes_is_reported(trail, world):
 
     model, events = trail
     forged = AuditEvent(
-        occurred_at=events[-1].occurred_at, actor=world.chair, actor_label="truongban", movement_model=model,
-        action="model_recognised", payload={}, chain_key=f"model:{model.pk}", sequence=8,
+        occurred_at=events[-1].occurred_at,
+        actor=world.chair,
+        actor_label="truongban",
+        movement_model=model,
+        action="model_recognised",
+        payload={},
+        chain_key=f"model:{model.pk}",
+        sequence=8,
         previous_hash=events[-1].record_hash,
     )
     forged.record_hash = chain.record_hash(forged.previous_hash, chained_values(forged))
@@ -158,8 +164,7 @@ def test_forged_record_appended_with_valid_hashes_is_reported(trail, world):
             f"INSERT INTO {TABLE} (occurred_at, actor_id, actor_label, actor_roles, movement_model_id, action, reason,"
             " payload, user_agent, chain_key, sequence, previous_hash, record_hash)"
             " VALUES (%s, %s, 'truongban', '', %s, 'model_recognised', '', '{}', '', %s, 8, %s, %s)",
-            [forged.occurred_at, world.chair.pk, model.pk, forged.chain_key, forged.previous_hash,
-             forged.record_hash],
+            [forged.occurred_at, world.chair.pk, model.pk, forged.chain_key, forged.previous_hash, forged.record_hash],
         )
         forged_id = AuditEvent.objects.get(chain_key=forged.chain_key, sequence=8).pk
 
@@ -199,8 +204,10 @@ def test_rewritten_chain_contradicts_the_daily_seal(trail):
                 event.reason = "Viết lại"
             event.previous_hash = previous
             event.record_hash = chain.record_hash(previous, chained_values(event))
-            cursor.execute(f"UPDATE {TABLE} SET reason = %s, previous_hash = %s, record_hash = %s WHERE id = %s",
-                           [event.reason, event.previous_hash, event.record_hash, event.pk])
+            cursor.execute(
+                f"UPDATE {TABLE} SET reason = %s, previous_hash = %s, record_hash = %s WHERE id = %s",
+                [event.reason, event.previous_hash, event.record_hash, event.pk],
+            )
             previous = event.record_hash
     AuditChainHead.objects.filter(chain_key=f"model:{model.pk}").update(head_hash=previous)
 
@@ -267,10 +274,18 @@ def test_changed_attachment_file_is_reported_with_files_option(world, dossier, s
         from recognition.services.attachments import attachments_payload
         from recognition.services.audit import audit_record
 
-        stored = attachments_store(movement_model=model, stage=ModelStage.REGISTERED,
-                                   files=[ContentFile(content, name="bien-ban.pdf")], uploaded_by=world.submitter)
-        audit_record(action="dossier_edited", actor=world.submitter, movement_model=model,
-                     payload={"attachments": attachments_payload(stored)})
+        stored = attachments_store(
+            movement_model=model,
+            stage=ModelStage.REGISTERED,
+            files=[ContentFile(content, name="bien-ban.pdf")],
+            uploaded_by=world.submitter,
+        )
+        audit_record(
+            action="dossier_edited",
+            actor=world.submitter,
+            movement_model=model,
+            payload={"attachments": attachments_payload(stored)},
+        )
     event = AuditEvent.objects.get(movement_model=model, action="dossier_edited")
     assert event.payload["attachments"][0]["sha256"] == hashlib.sha256(content).hexdigest()
     call_command("audit_verify", "--files", stdout=_Sink())
@@ -281,3 +296,34 @@ def test_changed_attachment_file_is_reported_with_files_option(world, dossier, s
         call_command("audit_verify", "--files", stdout=_Sink(), stderr=_Sink())
     assert f"bản ghi id={event.pk}" in str(failure.value)
     assert "tệp “bien-ban.pdf” đã thay đổi" in str(failure.value)
+
+
+def test_digest_task_seals_today(trail):
+    from recognition.audit.tasks import audit_digest_seal_task
+
+    model, events = trail
+    digest_hash = audit_digest_seal_task()
+    digest = AuditDigest.objects.get()
+    assert digest.digest_hash == digest_hash
+    assert digest.heads == {f"model:{model.pk}": [7, events[-1].record_hash]}
+    call_command("audit_verify", stdout=_Sink())
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="worker processes need committed data on a shared server")
+# serialized_rollback: the reference data (levels, fields) comes from migrations and an
+# earlier transactional test may have flushed it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_workers_find_the_tampered_record(world, dossier):
+    from recognition.audit.verification import database_verify
+    from tests.recognition.audit_support import register as register_model
+
+    models = [register_model(world, dossier, name=f"Mô hình {index}") for index in range(4)]
+    assert database_verify(jobs=2).is_intact
+    target = AuditEvent.objects.filter(movement_model=models[3]).order_by("sequence")[1]
+    with tampering() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET actor_label = 'nguoi_khac' WHERE id = %s", [target.pk])
+
+    report = database_verify(jobs=2)
+    assert report.records_checked == 8
+    assert report.chains_checked == 4
+    assert [(p.chain_key, p.record_id) for p in report.problems] == [(f"model:{models[3].pk}", target.pk)]

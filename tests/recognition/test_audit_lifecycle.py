@@ -31,10 +31,17 @@ def test_straight_through_writes_each_step_in_order(world, dossier):
     model = straight_through(world, dossier)
 
     assert actions_of(model) == (
-        REGISTER + CHECK_ACCEPT + SURVEY + EVALUATE * 3 + ["evaluation_passed", "task_created"]
-        + RECOGNISE + REPLICATE_AND_CLOSE
+        REGISTER
+        + CHECK_ACCEPT
+        + SURVEY
+        + EVALUATE * 3
+        + ["evaluation_passed", "task_created"]
+        + RECOGNISE
+        + REPLICATE_AND_CLOSE
     )
-    sequences = list(AuditEvent.objects.filter(movement_model=model).order_by("sequence").values_list("sequence", flat=True))
+    sequences = list(
+        AuditEvent.objects.filter(movement_model=model).order_by("sequence").values_list("sequence", flat=True)
+    )
     assert sequences == list(range(1, len(sequences) + 1))
     call_command("audit_verify")  # intact: no CommandError
 
@@ -52,8 +59,14 @@ def test_returned_twice_then_accepted(world, dossier):
     replicate_and_close(world, model)
 
     assert actions_of(model) == (
-        REGISTER + (CHECK_RETURN + REVISE) * 2 + CHECK_ACCEPT + SURVEY + EVALUATE * 3
-        + ["evaluation_passed", "task_created"] + RECOGNISE + REPLICATE_AND_CLOSE
+        REGISTER
+        + (CHECK_RETURN + REVISE) * 2
+        + CHECK_ACCEPT
+        + SURVEY
+        + EVALUATE * 3
+        + ["evaluation_passed", "task_created"]
+        + RECOGNISE
+        + REPLICATE_AND_CLOSE
     )
     returns = AuditEvent.objects.filter(movement_model=model, action="dossier_returned").order_by("sequence")
     assert [event.reason for event in returns] == ["Thiếu biên bản họp dân.", "Thiếu số liệu hộ tham gia."]
@@ -62,8 +75,11 @@ def test_returned_twice_then_accepted(world, dossier):
         {"name": {"before": "Hũ gạo tình thương", "after": "Hũ gạo tình thương khu vực 1"}},
         {"scope": {"before": "Phường Ninh Kiều.", "after": "120 hộ khu vực 1."}},
     ]
-    first_revision = AuditEvent.objects.filter(movement_model=model, action="task_completed",
-                                               payload__node="revise").order_by("sequence").first()
+    first_revision = (
+        AuditEvent.objects.filter(movement_model=model, action="task_completed", payload__node="revise")
+        .order_by("sequence")
+        .first()
+    )
     assert first_revision.payload["changes"] == {
         "name": {"before": "Hũ gạo tình thương", "after": "Hũ gạo tình thương khu vực 1"},
         "stage": {"before": "returned", "after": "registered"},
@@ -102,3 +118,32 @@ def test_human_records_carry_actor_unit_roles_and_form_values(world, dossier):
     assert completed.payload["changes"] == {"stage": {"before": "registered", "after": "survey"}}
     started = AuditEvent.objects.get(movement_model=model, action="task_started")
     assert (started.actor, started.task_id) == (world.standing_body, completed.task_id)
+
+
+def test_process_cancel_records_the_tasks_and_the_process(world, dossier):
+    from recognition.audit_context import acting_as
+    from workflows.flows import RecognitionFlow
+
+    model = register(world, dossier)
+    with acting_as(world.admin):
+        RecognitionFlow.instance.cancel(model.process)
+
+    assert actions_of(model) == REGISTER + ["task_cancelled", "process_cancelled"]
+    cancelled = AuditEvent.objects.get(movement_model=model, action="process_cancelled")
+    assert (cancelled.actor, cancelled.process_id) == (world.admin, model.process.pk)
+    call_command("audit_verify")
+
+
+def test_process_cancelled_from_viewflows_page_is_recorded_with_the_admin_and_ip(client, world, dossier):
+    model = register(world, dossier)
+    client.force_login(world.admin)
+    response = client.post(
+        f"/recognition/{model.process.pk}/cancel/",
+        {"_cancel_process": "1"},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_USER_AGENT="Firefox/140",
+    )
+    assert response.status_code == 302
+    cancelled = AuditEvent.objects.get(movement_model=model, action="process_cancelled")
+    assert (cancelled.actor, cancelled.client_ip, cancelled.user_agent) == (world.admin, "203.0.113.9", "Firefox/140")
+    assert actions_of(model) == REGISTER + ["task_cancelled", "process_cancelled"]

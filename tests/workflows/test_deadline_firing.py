@@ -242,3 +242,45 @@ def test_escalation_route_sends_level_one_elsewhere(world, dossier):
     revise = open_task(model, "revise")
     beat(at(2026, 5, 14, 8, 0))
     assert audit_of(slot(revise, "escalation.level-1"))[0][3] == ["thuongtruc"]
+
+
+def test_beat_runs_the_scan_the_viewflow_timers_and_the_outbox_sweep_every_minute(settings):
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    every_minute = {
+        name: (entry["task"], entry["schedule"], entry["options"]["expires"])
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if name != "notifications-digest"
+    }
+    assert every_minute == {
+        "deadlines-scan": ("deadlines.scan", 60.0, 55),
+        "workflow-timers": ("workflows.timers", 60.0, 55),
+        "notifications-sweep": ("notifications.sweep", 60.0, 55),
+    }
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        task = app.tasks[entry["task"]]
+        assert (task.acks_late, task.max_retries) == (True, 8)
+
+
+@pytest.mark.django_db
+def test_viewflow_timers_task_replaces_the_cron_command():
+    from workflows.tasks import workflow_timers_fire_task
+
+    assert workflow_timers_fire_task.run() == {"timers": 0, "starts": 0, "conditions": 0}
+
+
+@pytest.mark.django_db
+def test_a_deactivated_owner_is_skipped_and_reported_and_the_beat_goes_on(world, registered):
+    from workflows.services import task_claim
+
+    task = open_task(registered, "check_dossier")
+    task_claim(task_id=task.pk, user=world.standing_body)
+    world.standing_body.is_active = False
+    world.standing_body.save(update_fields=["is_active"])
+    reminder = slot(task, "reminder.d-2")
+    assert beat(at(2026, 5, 4, 8, 0)) == [reminder.pk]
+    assert audit_of(reminder) == [
+        ("reminder_sent", None, "system:reminder.d-2", [], [{"user": "thuongtruc", "reason": "inactive"}])
+    ]
+    assert Notification.objects.filter(source_key__startswith=f"deadline-slot:{reminder.pk}:").count() == 0

@@ -35,7 +35,7 @@ from .escalation import route_reassigns, supervisor_chain
 from .models import DeadlineSlot
 from .planning import task_context, task_url
 from .policy import DeadlinePolicy, deadline_policy
-from .recipients import Recipients, task_candidates
+from .recipients import Recipients, task_candidates, task_reminder_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -207,23 +207,12 @@ class _Firing:
         self.drafts = []
 
     def _reminder_recipients(self, task) -> Recipients:
-        """The owner when the task is claimed, else its candidates; deactivated people are named, not told."""
         if task.owner_id is not None:
-            people = [task.owner]
-        else:
-            key = (task.unit_id, task.owner_permission)
-            if key not in self._candidates:
-                self._candidates[key] = list(task_candidates(unit_id=task.unit_id, permission=task.owner_permission))
-            people = self._candidates[key]
-        result = Recipients()
-        for person in people:
-            if person.is_active:
-                result.users.append(person)
-            else:
-                result.skipped.append({"user": person.get_username(), "reason": "inactive"})
-        if not people:
-            result.skipped.append({"user": None, "reason": "no_candidate"})
-        return result
+            return task_reminder_recipients(task=task)
+        key = (task.unit_id, task.owner_permission)
+        if key not in self._candidates:
+            self._candidates[key] = list(task_candidates(unit_id=task.unit_id, permission=task.owner_permission))
+        return task_reminder_recipients(task=task, candidates=self._candidates[key])
 
     def _chain(self, unit_id: int | None) -> list:
         if unit_id not in self._chains:

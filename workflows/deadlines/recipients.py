@@ -27,11 +27,16 @@ def task_candidates(*, unit_id: int | None, permission: str | None):
     return users.distinct().order_by("pk")
 
 
-def task_reminder_recipients(*, task) -> Recipients:
-    """The owner when the task is claimed, else its candidates; deactivated people are skipped and named."""
+def task_reminder_recipients(*, task, candidates: list | None = None) -> Recipients:
+    """The owner when the task is claimed, else its candidates; deactivated people are skipped and named.
+
+    `candidates` may be passed when the caller already fetched them for the task's unit and permission.
+    """
     result = Recipients()
     if task.owner_id is not None:
         people = [task.owner]
+    elif candidates is not None:
+        people = candidates
     else:
         people = list(task_candidates(unit_id=task.unit_id, permission=task.owner_permission))
     for person in people:
