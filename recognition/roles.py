@@ -36,6 +36,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "recognition.view_movementmodel",
         "workflows.manage_recognitionprocess",
         "workflows.view_recognitionprocess",
+        *(
+            f"workflows.{verb}_{model}"
+            for model in ("calendaroverride", "escalationroute")
+            for verb in ("view", "add", "change")
+        ),
+        "workflows.view_deadlineslot",
     ],
     Role.AUDITOR: [
         "recognition.view_audit_trail",

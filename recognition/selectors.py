@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from recognition.models import Campaign, MovementModel, Unit, User
+from recognition.models import Attachment, Campaign, MovementModel, Unit, User
 
 
 def units_visible_to(*, user: User) -> QuerySet[Unit]:
@@ -33,3 +33,12 @@ def campaigns_open_for(*, user: User, day) -> QuerySet[Campaign]:
         registration_opens_on__lte=day,
         registration_closes_on__gte=day,
     ).select_related("organising_unit")
+
+
+def attachment_visible_to(*, user: User, attachment_id: int) -> Attachment | None:
+    """The attachment if its model is in the user's subtree, else None (never disclose it exists)."""
+    return (
+        Attachment.objects.select_related("movement_model")
+        .filter(pk=attachment_id, movement_model__in=models_visible_to(user=user).values("pk"))
+        .first()
+    )

@@ -206,3 +206,164 @@ def test_task_status_of_a_claimed_task_reads_vietnamese(reviewer_client, claimed
     assert english.isdisjoint(labels.values())
     body = response.content.decode()
     assert all(f">{word}<" not in body for word in english)
+
+
+# The language switch, the login page, list titles and Django's min/max messages
+
+PROCESS_LIST_URL = "/recognition/flows/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_SUBTITLE = {"vi": "Công nhận mô hình, điển hình “Dân vận khéo”", "en": "Recognition of “Dân vận khéo” models and exemplars"}
+
+
+def language_switch(response) -> dict:
+    """The language switch form of a page: where it posts, its `next`, its options and the current one."""
+    body = response.content.decode()
+    forms = re.findall(r'<form class="kheo-language-switch"(.*?)</form>', body, re.S)
+    assert len(forms) == 1, f"{len(forms)} language switches on the page"
+    form = forms[0]
+    buttons = re.findall(r'<button type="submit" name="language" value="(\w+)"[^>]*?(aria-current="true" disabled)?\s*style="[^"]*">([^<]*)</button>', form)
+    return {
+        "action": re.search(r'action="([^"]*)"', form).group(1),
+        "method": re.search(r'method="([^"]*)"', form).group(1),
+        "next": html.unescape(re.search(r'<input type="hidden" name="next" value="([^"]*)"', form).group(1)),
+        "has_csrf_token": 'name="csrfmiddlewaretoken"' in form,
+        "options": {code: name for code, _, name in buttons},
+        "current": [code for code, current, _ in buttons if current],
+    }
+
+
+def page_heading(response) -> str:
+    match = re.search(r'<h1 class="vf-card__title">\s*(.*?)\s*</h1>', response.content.decode(), re.S)
+    assert match is not None, "no card title on the page"
+    return match.group(1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [INBOX_URL, TASK_LIST_URL, PROCESS_LIST_URL, MODEL_LIST_URL, "/notifications/"])
+def test_every_page_offers_the_language_switch_next_to_the_bell(reviewer_client, claimed_task, url):
+    response = reviewer_client.get(url)
+
+    assert response.status_code == 200
+    assert language_switch(response) == {
+        "action": "/i18n/setlang/",
+        "method": "post",
+        "next": url,
+        "has_csrf_token": True,
+        "options": {"vi": "Tiếng Việt", "en": "English"},
+        "current": ["vi"],
+    }
+    toolbar = re.search(r"mdc-top-app-bar__section--align-end\">(.*?)</section>", response.content.decode(), re.S)
+    assert re.search(r'kheo-language-switch.*kheo-bell', toolbar.group(1), re.S)
+
+
+@pytest.mark.django_db
+def test_switch_keeps_the_query_string_of_the_page(reviewer_client, claimed_task):
+    response = reviewer_client.get(INBOX_URL + "?model_name=abc")
+
+    assert language_switch(response)["next"] == INBOX_URL + "?model_name=abc"
+
+
+@pytest.mark.django_db
+def test_switch_turns_the_page_english_and_back(reviewer_client, claimed_task):
+    switch = language_switch(reviewer_client.get(INBOX_URL))
+
+    response = reviewer_client.post(switch["action"], {"language": "en", "next": switch["next"]})
+
+    assert response.status_code == 302
+    assert response["Location"] == INBOX_URL
+    inbox = reviewer_client.get(response["Location"])
+    body = inbox.content.decode()
+    assert '<html lang="en"' in body
+    assert menu_labels(inbox)[:4] == ENGLISH_FLOW_MENU
+    assert "Dossier check" in body
+    assert 'aria-label="Open navigation menu"' in body
+    assert language_switch(inbox)["current"] == ["en"]
+    # Each language keeps its own name in the switch, whatever the interface language.
+    assert language_switch(inbox)["options"] == {"vi": "Tiếng Việt", "en": "English"}
+
+    response = reviewer_client.post(switch["action"], {"language": "vi", "next": INBOX_URL})
+
+    assert response["Location"] == INBOX_URL
+    inbox = reviewer_client.get(INBOX_URL)
+    body = inbox.content.decode()
+    assert '<html lang="vi"' in body
+    assert menu_labels(inbox)[:4] == VIETNAMESE_FLOW_MENU
+    assert "Dossier check" not in body
+    assert 'aria-label="Mở menu điều hướng"' in body
+    assert language_switch(inbox)["current"] == ["vi"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "vietnamese", "english"),
+    [(PROCESS_LIST_URL, "Danh sách quy trình", "Process list"), (TASK_LIST_URL, "Danh sách nhiệm vụ", "Task list")],
+)
+def test_list_titles(reviewer_client, claimed_task, url, vietnamese, english):
+    assert page_heading(reviewer_client.get(url)) == vietnamese
+    assert page_heading(reviewer_client.get(url, HTTP_ACCEPT_LANGUAGE="en")) == english
+
+
+@pytest.mark.django_db
+def test_list_pagination_summary_is_translated(reviewer_client, claimed_task):
+    vietnamese = reviewer_client.get(TASK_LIST_URL).content.decode()
+    english = reviewer_client.get(TASK_LIST_URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    summary = r'<span class="vf-list__pagination-summary">\s*(.*?)\s*</span>'
+    assert re.search(summary, vietnamese).group(1) == "1-2 trong tổng số 2"
+    assert re.search(summary, english).group(1) == "1-2 of 2"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_login_page_carries_our_subtitle(client, language):
+    response = client.get(LOGIN_URL, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    subtitle = re.search(r'<div class="vf-page-lockscreen__sidebar-header-subtitle">\s*(.*?)\s*</div>', body, re.S)
+    assert subtitle.group(1) == LOGIN_SUBTITLE[language]
+    assert re.search(r"<title>(.*?)</title>", body).group(1) == {
+        "vi": "Đăng nhập - Khéo — Dân vận khéo",
+        "en": "Log in - Khéo — Dân vận khéo",
+    }[language]
+    for foreign in ("Viewflow Demo", "Demo suite", "Django Material"):
+        assert foreign not in body
+    assert language_switch(response)["current"] == [language]
+    assert language_switch(response)["next"] == LOGIN_URL
+
+
+@pytest.mark.django_db
+def test_login_page_switches_language_before_login(client):
+    switch = language_switch(client.get(f"{LOGIN_URL}?next={INBOX_URL}"))
+    assert switch["next"] == f"{LOGIN_URL}?next={INBOX_URL}"
+
+    response = client.post(switch["action"], {"language": "en", "next": switch["next"]})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN_URL}?next={INBOX_URL}"
+    assert LOGIN_SUBTITLE["en"] in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_council_score_out_of_range_reads_our_vietnamese(client, world, dossier):
+    from tests.workflows.views_support import do_task, open_task, register_through_page, scores, survey_data, task_url
+
+    model = register_through_page(client, user=world.submitter, data=dossier)
+    do_task(client, movement_model=model, node_name="check_dossier", user=world.standing_body, data={"decision": "accept"})
+    do_task(client, movement_model=model, node_name="survey", user=world.survey_team, data=survey_data())
+    seat = open_task(model, "evaluate", owner=world.council[0])
+    client.force_login(world.council[0])
+    sheet = scores(model, 15)
+    too_high, too_low = list(sheet)[:2]
+
+    response = client.post(task_url(seat, "execute"), {**sheet, too_high: "21", too_low: "-1"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'<ul class="errorlist" id="id_{too_high}_error"><li>Giá trị phải nhỏ hơn hoặc bằng 20.</li></ul>' in page
+    assert f'<ul class="errorlist" id="id_{too_low}_error"><li>Giá trị phải lớn hơn hoặc bằng 0.</li></ul>' in page
+    assert "Đảm bảo giá trị này" not in page
+    assert model.council_scores.count() == 0
+    with translation.override("en"):
+        english = client.post(task_url(seat, "execute"), {**sheet, too_high: "21"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Ensure this value is less than or equal to 20." in english.content.decode()

@@ -20,6 +20,7 @@ models_application = Application(
         path("", dossiers.ModelListView.as_view(), name="index"),
         path("register/", dossiers.RegistrationView.as_view(), name="register"),
         path("<int:pk>/", dossiers.ModelDetailView.as_view(), name="detail"),
+        path("attachments/<int:pk>/", dossiers.AttachmentDownloadView.as_view(), name="attachment"),
     ],
 )
 

@@ -22,5 +22,9 @@ msgcat --use-first --no-wrap \
     -o "$work/third_party.pot"
 # "Reassign" is a transition label rendered with {% trans label %}; no source marks it.
 printf '\n#: viewflow/workflow/nodes/view.py:79\nmsgid "Reassign"\nmsgstr ""\n' >> "$work/third_party.pot"
+# Django's own min/max value messages, overridden because its Vietnamese is clumsy.
+for bound in "less than" "greater than"; do
+    printf '\n#: django/core/validators.py\n#, python-format\nmsgid "Ensure this value is %s or equal to %%(limit_value)s."\nmsgstr ""\n' "$bound" >> "$work/third_party.pot"
+done
 msgmerge --update --no-wrap --backup=none config/locale/vi/LC_MESSAGES/django.po "$work/third_party.pot"
 msgfmt --check --statistics -o /dev/null config/locale/vi/LC_MESSAGES/django.po

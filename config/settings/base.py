@@ -37,6 +37,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous visitors of any page are sent to the login page (API views answer 401 themselves).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "recognition.audit_context.AuditContextMiddleware",
@@ -140,7 +142,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.digest",
         "schedule": crontab(hour=env.int("KHEO_DIGEST_HOUR", default=7), minute=0),
     },
+    # Seals the heads of every audit chain that grew since the previous seal.
+    "audit-digest-seal": {
+        "task": "recognition.audit.tasks.audit_digest_seal_task",
+        "schedule": crontab(hour=23, minute=55),
+    },
 }
+# Task modules outside an app's tasks.py, which autodiscovery does not find.
+CELERY_IMPORTS = ["recognition.audit.tasks"]
+
+# Behind nginx: an `internal` location aliased to MEDIA_ROOT; attachments are sent with
+# X-Accel-Redirect after the permission check. Empty: Django streams the file itself.
+KHEO_ATTACHMENT_ACCEL_PREFIX = env("KHEO_ATTACHMENT_ACCEL_PREFIX", default="")
 
 # Deadlines (workflows.deadlines): SLA of each human task in working days, reminders
 # relative to the due day, escalation levels after it. Checked at start-up.

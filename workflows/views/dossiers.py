@@ -3,14 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import HttpResponseRedirect
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.http import content_disposition_header
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from recognition.forms import DossierForm
-from recognition.selectors import campaigns_open_for, models_visible_to
+from recognition.selectors import attachment_visible_to, campaigns_open_for, models_visible_to
 from workflows.flows import RecognitionFlow
 from workflows.selectors import process_tasks
 from workflows.services import registration_submit
@@ -92,3 +95,26 @@ class ModelDetailView(LoginRequiredMixin, DetailView):
             context["process_url"] = RecognitionFlow.instance.reverse("process_detail", args=[process.pk])
             context["task_list"] = process_tasks(process=process)
         return context
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """Serve an attachment only to users who may see its model.
+
+    Files are never exposed under a public /media/ URL. Behind nginx, set
+    KHEO_ATTACHMENT_ACCEL_PREFIX (e.g. "/protected-media/", an `internal` location
+    aliased to MEDIA_ROOT) and nginx sends the bytes after this permission check.
+    """
+
+    def get(self, request, pk: int):
+        attachment = attachment_visible_to(user=request.user, attachment_id=pk)
+        if attachment is None:
+            raise Http404(_("Không tìm thấy tệp đính kèm."))
+        accel_prefix = getattr(settings, "KHEO_ATTACHMENT_ACCEL_PREFIX", "")
+        if accel_prefix:
+            response = HttpResponse(content_type=attachment.content_type)
+            response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + attachment.file.name
+        else:
+            response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=attachment.original_name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

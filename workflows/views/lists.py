@@ -150,6 +150,7 @@ class ProcessListFilter(django_filters.FilterSet):
 
 
 class ProcessListView(flow_views.DashboardProcessListView):
+    title = _("Danh sách quy trình")
     columns = ("process_id", "model_name", "unit_name", "stage", "registered_on", "active_tasks")
     filterset_class = ProcessListFilter
 
@@ -213,6 +214,7 @@ class ProcessDetailView(flow_views.DetailProcessView):
 
 
 class TaskListView(TaskListColumnsMixin, flow_views.DashboardTaskListView):
+    title = _("Danh sách nhiệm vụ")
     columns = ("task_id", "task_title", "model_name", "unit_name", "status_label", "owner_name", "created_on")
 
     class filterset_class(TaskListFilter):
