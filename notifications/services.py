@@ -40,19 +40,24 @@ class NotificationDraft:
 
 
 def notifications_create(
-    *, recipients, kind: str, context: dict, source_key: str, url: str = "", now=None
+    *, recipients, kind: str, context: dict, source_key: str, url: str = "", now=None, new_event: bool = False
 ) -> list[Notification]:
     """Write one outbox row per recipient, in the caller's transaction, and ask for delivery after commit.
 
     `source_key` names the event; with the recipient it is unique, so calling twice
     for the same event notifies nobody twice. Inactive people are not written.
+    `new_event` says the event itself was created in this transaction (a new task),
+    so no row of it can exist yet and the look-up is skipped (the unique key still
+    guards it).
     """
     draft = NotificationDraft(recipients=list(recipients), kind=kind, context=context, source_key=source_key, url=url)
-    return notifications_create_many(drafts=[draft], now=now)
+    return notifications_create_many(drafts=[draft], now=now, new_event=new_event)
 
 
-def notifications_create_many(*, drafts: list[NotificationDraft], now=None) -> list[Notification]:
-    """`notifications_create` for many events at once: one look-up, one insert."""
+def notifications_create_many(
+    *, drafts: list[NotificationDraft], now=None, new_event: bool = False
+) -> list[Notification]:
+    """`notifications_create` for many events at once: one look-up (none for `new_event`), one insert."""
     now = now or timezone.now()
     grace = timedelta(seconds=_setting("KHEO_NOTIFICATION_SWEEP_GRACE_SECONDS", 30))
     wanted = [
@@ -60,9 +65,15 @@ def notifications_create_many(*, drafts: list[NotificationDraft], now=None) -> l
         for draft in drafts
         for user in {user.pk: user for user in draft.recipients if user.is_active}.values()
     ]
-    existing = set(
-        Notification.objects.filter(source_key__in=[key for _draft, _user, key in wanted]).values_list(
-            "source_key", flat=True
+    if not wanted:
+        return []
+    existing = (
+        set()
+        if new_event
+        else set(
+            Notification.objects.filter(source_key__in=[key for _draft, _user, key in wanted]).values_list(
+                "source_key", flat=True
+            )
         )
     )
     rows = []

@@ -17,6 +17,7 @@ from django.utils import translation
 from viewflow.workflow.status import PROCESS, STATUS
 
 from recognition.forms import DossierForm
+from tests.workflows.views_support import do_task, open_task, register_through_page, scores, survey_data, task_url
 from workflows.models import RecognitionTask
 from workflows.services import registration_submit, task_claim
 
@@ -212,7 +213,10 @@ def test_task_status_of_a_claimed_task_reads_vietnamese(reviewer_client, claimed
 
 PROCESS_LIST_URL = "/recognition/flows/"
 LOGIN_URL = "/accounts/login/"
-LOGIN_SUBTITLE = {"vi": "Công nhận mô hình, điển hình “Dân vận khéo”", "en": "Recognition of “Dân vận khéo” models and exemplars"}
+LOGIN_SUBTITLE = {
+    "vi": "Công nhận mô hình, điển hình “Dân vận khéo”",
+    "en": "Recognition of “Dân vận khéo” models and exemplars",
+}
 
 
 def language_switch(response) -> dict:
@@ -221,7 +225,11 @@ def language_switch(response) -> dict:
     forms = re.findall(r'<form class="kheo-language-switch"(.*?)</form>', body, re.S)
     assert len(forms) == 1, f"{len(forms)} language switches on the page"
     form = forms[0]
-    buttons = re.findall(r'<button type="submit" name="language" value="(\w+)"[^>]*?(aria-current="true" disabled)?\s*style="[^"]*">([^<]*)</button>', form)
+    buttons = re.findall(
+        r'<button type="submit" name="language" value="(\w+)"[^>]*?(aria-current="true" disabled)?\s*style="[^"]*">'
+        r"([^<]*)</button>",
+        form,
+    )
     return {
         "action": re.search(r'action="([^"]*)"', form).group(1),
         "method": re.search(r'method="([^"]*)"', form).group(1),
@@ -253,7 +261,7 @@ def test_every_page_offers_the_language_switch_next_to_the_bell(reviewer_client,
         "current": ["vi"],
     }
     toolbar = re.search(r"mdc-top-app-bar__section--align-end\">(.*?)</section>", response.content.decode(), re.S)
-    assert re.search(r'kheo-language-switch.*kheo-bell', toolbar.group(1), re.S)
+    assert re.search(r"kheo-language-switch.*kheo-bell", toolbar.group(1), re.S)
 
 
 @pytest.mark.django_db
@@ -322,10 +330,13 @@ def test_login_page_carries_our_subtitle(client, language):
     body = response.content.decode()
     subtitle = re.search(r'<div class="vf-page-lockscreen__sidebar-header-subtitle">\s*(.*?)\s*</div>', body, re.S)
     assert subtitle.group(1) == LOGIN_SUBTITLE[language]
-    assert re.search(r"<title>(.*?)</title>", body).group(1) == {
-        "vi": "Đăng nhập - Khéo — Dân vận khéo",
-        "en": "Log in - Khéo — Dân vận khéo",
-    }[language]
+    assert (
+        re.search(r"<title>(.*?)</title>", body).group(1)
+        == {
+            "vi": "Đăng nhập - Khéo — Dân vận khéo",
+            "en": "Log in - Khéo — Dân vận khéo",
+        }[language]
+    )
     for foreign in ("Viewflow Demo", "Demo suite", "Django Material"):
         assert foreign not in body
     assert language_switch(response)["current"] == [language]
@@ -346,10 +357,10 @@ def test_login_page_switches_language_before_login(client):
 
 @pytest.mark.django_db
 def test_council_score_out_of_range_reads_our_vietnamese(client, world, dossier):
-    from tests.workflows.views_support import do_task, open_task, register_through_page, scores, survey_data, task_url
-
     model = register_through_page(client, user=world.submitter, data=dossier)
-    do_task(client, movement_model=model, node_name="check_dossier", user=world.standing_body, data={"decision": "accept"})
+    do_task(
+        client, movement_model=model, node_name="check_dossier", user=world.standing_body, data={"decision": "accept"}
+    )
     do_task(client, movement_model=model, node_name="survey", user=world.survey_team, data=survey_data())
     seat = open_task(model, "evaluate", owner=world.council[0])
     client.force_login(world.council[0])
@@ -364,6 +375,5 @@ def test_council_score_out_of_range_reads_our_vietnamese(client, world, dossier)
     assert f'<ul class="errorlist" id="id_{too_low}_error"><li>Giá trị phải lớn hơn hoặc bằng 0.</li></ul>' in page
     assert "Đảm bảo giá trị này" not in page
     assert model.council_scores.count() == 0
-    with translation.override("en"):
-        english = client.post(task_url(seat, "execute"), {**sheet, too_high: "21"}, HTTP_ACCEPT_LANGUAGE="en")
+    english = client.post(task_url(seat, "execute"), {**sheet, too_high: "21"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Ensure this value is less than or equal to 20." in english.content.decode()

@@ -6,6 +6,7 @@ same lock and transaction as the change.
 """
 
 from django.db import connection, transaction
+from django.utils import timezone
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
@@ -13,7 +14,7 @@ from recognition.audit_context import current_actor
 from recognition.models import AuditAction
 from recognition.services.audit import audit_record
 
-from .deadlines.planning import deadline_slots_cancel, task_deadline_start
+from .deadlines.planning import deadline_slots_cancel, task_deadline_start, task_due_date_plan
 
 ENGINE_ACTOR = "workflow_engine"
 
@@ -33,6 +34,15 @@ def _record(activation, action: str, *, actor=None, reason: str = "", payload=No
     )
 
 
+def _unit_share(task, process) -> None:
+    """Give the task the process's unit instance it acts for, when the process has it loaded already."""
+    for name in ("organising_unit", "registering_unit"):
+        field = process._meta.get_field(name)
+        if getattr(process, field.attname) == task.unit_id and field.is_cached(process):
+            task.unit = getattr(process, name)
+            return
+
+
 class AuditedViewActivation(ViewActivation):
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
@@ -49,9 +59,13 @@ class AuditedViewActivation(ViewActivation):
         if owner:
             task.owner = owner
             task.status = STATUS.ASSIGNED
+        _unit_share(task, activation.process)
+        now = timezone.now()
+        # The due date goes into the row as it is inserted, not in a second UPDATE.
+        plan = task_due_date_plan(task=task, now=now)
         task.save()
         task.previous.add(prev_activation.task)
-        task_deadline_start(task=task)
+        task_deadline_start(task=task, now=now, plan=plan, due_date_saved=True)
         _record(
             activation,
             AuditAction.TASK_CREATED,

@@ -8,7 +8,7 @@ from viewflow.workflow.status import STATUS
 from recognition.audit.snapshot import movement_model_snapshot, snapshot_changes
 from recognition.audit_context import acting_as, workflow_scope
 from recognition.models import AuditAction, Campaign, MovementModel, User
-from recognition.services.audit import audit_record
+from recognition.services.audit import audit_batch, audit_record
 from recognition.services.registration import model_register
 
 from .exceptions import TaskNotAvailable
@@ -19,7 +19,7 @@ from .stages import STAGES
 
 def registration_submit(*, submitted_by: User, campaign: Campaign, data: dict, files=()) -> MovementModel:
     """Register a model and start its recognition process, in one transaction."""
-    with transaction.atomic(), acting_as(submitted_by):
+    with transaction.atomic(), acting_as(submitted_by), audit_batch():
         movement_model = model_register(submitted_by=submitted_by, campaign=campaign, data=data, files=files)
         RecognitionFlow.start.run(movement_model=movement_model)
     return movement_model
@@ -32,17 +32,21 @@ def task_form_for(*, task: RecognitionTask, user: User, data=None, files=None):
     )
 
 
-def task_execute(*, activation, user: User, form) -> None:
+def task_execute(*, activation, user: User, form, before: dict | None = None) -> None:
     """Apply a valid task form and move the flow on.
 
     Precondition: the caller holds the process lock inside a transaction and has
     started the activation (viewflow's view wrapper or `task_complete` does both).
+    `before` is the model's snapshot read under that lock before the form was
+    validated (a ModelForm copies its values onto the instance); without it the
+    model is read again from the database.
     """
     task = activation.task
     stage = STAGES[task.flow_task.name]
     movement_model = activation.process.movement_model
-    with workflow_scope(process_id=task.process_id, task_id=task.pk), acting_as(user):
-        before = movement_model_snapshot(MovementModel.objects.get(pk=movement_model.pk))
+    with workflow_scope(process_id=task.process_id, task_id=task.pk), acting_as(user), audit_batch():
+        if before is None:
+            before = movement_model_snapshot(MovementModel.objects.get(pk=movement_model.pk))
         stage.submit(movement_model=movement_model, user=user, form=form)
         audit_record(
             action=AuditAction.TASK_COMPLETED,
@@ -57,9 +61,27 @@ def task_execute(*, activation, user: User, form) -> None:
         activation.execute()
 
 
-def _locked_task(task_id: int) -> RecognitionTask:
-    """The task row; callers re-read it under the process lock before deciding anything."""
-    return RecognitionTask.objects.select_related("process").get(pk=task_id)
+def _process_id_of(task_id: int) -> int:
+    """The task's process, to take its lock; raises RecognitionTask.DoesNotExist like a `get`."""
+    process_id = RecognitionTask.objects.filter(pk=task_id).values_list("process_id", flat=True).first()
+    if process_id is None:
+        raise RecognitionTask.DoesNotExist("RecognitionTask matching query does not exist.")
+    return process_id
+
+
+def _task_under_lock(task_id: int) -> RecognitionTask:
+    """The task as it is now, read once under the process lock with what every step uses.
+
+    The process comes as its RecognitionProcess (viewflow's `process.coerced`) with
+    its model and units, and the owner for the permission check, so the activation,
+    the form, the audit records and the new tasks' notifications read no row twice.
+    """
+    return RecognitionTask.objects.select_related(
+        "owner",
+        "process__recognitionprocess__movement_model",
+        "process__recognitionprocess__organising_unit",
+        "process__recognitionprocess__registering_unit",
+    ).get(pk=task_id)
 
 
 def task_complete(*, task_id: int, user: User, data, files=None) -> RecognitionTask:
@@ -68,14 +90,15 @@ def task_complete(*, task_id: int, user: User, data, files=None) -> RecognitionT
     Raises TaskNotAvailable when it is no longer open (double submit), PermissionDenied
     when the user does not own it, ValidationError with the form's field map.
     """
-    task = _locked_task(task_id)
-    with RecognitionFlow.lock(task.process_id), transaction.atomic():
-        task.refresh_from_db()
+    # The lock opens the transaction: the block needs no savepoint of its own.
+    with RecognitionFlow.lock(_process_id_of(task_id)), transaction.atomic(savepoint=False), audit_batch():
+        task = _task_under_lock(task_id)
         if task.status not in (STATUS.ASSIGNED, STATUS.NEW):
             raise TaskNotAvailable()
         node = task.flow_task
         if task.status == STATUS.NEW or not node.can_execute(user, task):
             raise PermissionDenied(_("Bạn phải nhận nhiệm vụ này trước khi xử lý."))
+        before = movement_model_snapshot(task.process.recognitionprocess.movement_model)
         form = task_form_for(task=task, user=user, data=data, files=files)
         if not form.is_valid():
             raise ValidationError(
@@ -84,14 +107,18 @@ def task_complete(*, task_id: int, user: User, data, files=None) -> RecognitionT
         activation = node.activation_class(task)
         with acting_as(user):
             activation.start(None)
-        task_execute(activation=activation, user=user, form=form)
+        task_execute(activation=activation, user=user, form=form, before=before)
     return task
 
 
 def task_claim(*, task_id: int, user: User) -> RecognitionTask:
-    task = _locked_task(task_id)
-    with RecognitionFlow.lock(task.process_id), transaction.atomic(), acting_as(user):
-        task.refresh_from_db()
+    with (
+        RecognitionFlow.lock(_process_id_of(task_id)),
+        transaction.atomic(savepoint=False),
+        acting_as(user),
+        audit_batch(),
+    ):
+        task = _task_under_lock(task_id)
         if task.status != STATUS.NEW:
             raise TaskNotAvailable(_("Nhiệm vụ đã có người nhận hoặc đã được xử lý."))
         node = task.flow_task
@@ -103,9 +130,13 @@ def task_claim(*, task_id: int, user: User) -> RecognitionTask:
 
 
 def task_release(*, task_id: int, user: User) -> RecognitionTask:
-    task = _locked_task(task_id)
-    with RecognitionFlow.lock(task.process_id), transaction.atomic(), acting_as(user):
-        task.refresh_from_db()
+    with (
+        RecognitionFlow.lock(_process_id_of(task_id)),
+        transaction.atomic(savepoint=False),
+        acting_as(user),
+        audit_batch(),
+    ):
+        task = _task_under_lock(task_id)
         if task.status != STATUS.ASSIGNED:
             raise TaskNotAvailable(_("Nhiệm vụ không ở trạng thái đã nhận."))
         node = task.flow_task

@@ -1,13 +1,23 @@
 """Celery task that seals the day's audit chains.
 
-Register it in the beat schedule (config), e.g. at 23:55 Asia/Ho_Chi_Minh:
-`"audit-digest": {"task": "recognition.audit.tasks.audit_digest_seal_task", "schedule": crontab(hour=23, minute=55)}`.
+Scheduled by the beat at 23:55 Asia/Ho_Chi_Minh (`config/settings/base.py`). Sealing is
+idempotent per day, so a retried or duplicated run changes nothing.
 """
 
 from celery import shared_task
+from django.db import DatabaseError
 
 
-@shared_task(name="recognition.audit.tasks.audit_digest_seal_task", soft_time_limit=120, time_limit=180)
+@shared_task(
+    name="recognition.audit.tasks.audit_digest_seal_task",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=8,
+    soft_time_limit=120,
+    time_limit=180,
+)
 def audit_digest_seal_task() -> str:
     from recognition.services.audit import audit_digest_seal
 

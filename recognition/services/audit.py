@@ -3,8 +3,9 @@
 import contextvars
 import json
 from contextlib import contextmanager
-from datetime import date, timedelta
-from functools import cache
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -39,6 +40,35 @@ def audit_suspended():
         _suspended.reset(token)
 
 
+@contextmanager
+def audit_batch():
+    """Write the audit records of the block together when it ends: a few statements instead of 2–3 per record.
+
+    Precondition: entered inside the transaction of the change and left before it
+    ends (`with transaction.atomic(), audit_batch(): ...`). The records keep the
+    order they were written in; their chains' heads are locked when the block ends,
+    in one statement, and held until the caller commits. A record written inside a
+    savepoint that was rolled back (an exception caught inside the block) is
+    dropped, exactly as it would have been rolled back if written at once. When the
+    block raises, nothing is written. Inside a batch, `audit_record` returns the
+    event unsaved; it gets its primary key, position and hash when the block ends.
+    Nested batches join the outermost one.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    pending: list[tuple[AuditEvent, Any]] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    _chain_append(_not_rolled_back(pending))
+
+
+_batch: contextvars.ContextVar[list | None] = contextvars.ContextVar("kheo_audit_batch", default=None)
+
+
 def audit_record(
     *,
     action: str,
@@ -59,6 +89,7 @@ def audit_record(
     names who acted. Raises ValidationError when the action needs a reason and none
     is given. The chain head row is locked (SELECT ... FOR UPDATE) until the caller
     commits, so concurrent writers of one model queue instead of forking its chain.
+    Inside `audit_batch()` the record is written when the batch ends.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
@@ -91,67 +122,123 @@ def audit_record(
         user_agent=(metadata.user_agent if metadata else "")[:500],
         chain_key=chain.chain_key_for(movement_model_id),
     )
+    pending = _batch.get()
+    if pending is not None:
+        pending.append((event, _savepoint_marker()))
+        return event
     # No savepoint of its own: a failed insert must fail the caller's whole transaction.
-    head_id, sequence, previous_hash = _chain_head_locked(event.chain_key)
-    event.sequence = sequence + 1
-    event.previous_hash = previous_hash
-    event.record_hash = chain.record_hash(event.previous_hash, chained_values(event))
-    _insert_and_move_head(event, head_id)
+    _chain_append([event])
     return event
 
 
-# Every human step writes several records: plain SQL, prepared once, keeps each to
-# two statements on PostgreSQL (lock the head; insert and move the head in one
-# statement) and three on SQLite, without the ORM's per-query compilation.
+def _savepoint_marker():
+    """A no-op commit hook: Django discards it when the savepoint it was registered in rolls back."""
+
+    def marker() -> None:
+        return None
+
+    transaction.on_commit(marker)
+    return marker
+
+
+def _not_rolled_back(pending: list[tuple[AuditEvent, Any]]) -> list[AuditEvent]:
+    if not pending:
+        return []
+    alive = {entry[1] for entry in connection.run_on_commit}
+    return [event for event, marker in pending if marker in alive]
+
+
+@dataclass
+class _Head:
+    pk: int
+    sequence: int
+    head_hash: str
+    updated_at: datetime | None
+
+
+def _chain_append(events: list[AuditEvent]) -> None:
+    """Chain `events` (in order, any number of chains) after their heads, insert them and move the heads.
+
+    Two statements on PostgreSQL (lock the heads; insert the records and move the
+    heads in one statement), two plus one per chain on SQLite.
+    """
+    if not events:
+        return
+    heads = _chain_heads_locked(sorted({event.chain_key for event in events}))
+    for event in events:
+        head = heads[event.chain_key]
+        # A chain reads forward in time even when a concurrent writer committed first.
+        if head.updated_at is not None and event.occurred_at < head.updated_at:
+            event.occurred_at = head.updated_at
+        event.sequence = head.sequence + 1
+        event.previous_hash = head.head_hash
+        event.record_hash = chain.record_hash(event.previous_hash, chained_values(event))
+        head.sequence, head.head_hash, head.updated_at = event.sequence, event.record_hash, event.occurred_at
+    _insert_and_move_heads(events, heads)
+
+
+# Plain SQL, built once per shape, without the ORM's per-query compilation.
 _STORED_FIELDS = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
-
-
-@cache
-def _sql_for(vendor: str) -> dict[str, str]:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _STORED_FIELDS)
-    placeholders = ", ".join(["%s"] * len(_STORED_FIELDS))
-    events, heads = quote(AuditEvent._meta.db_table), quote(AuditChainHead._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    insert = f"INSERT INTO {events} ({columns}) VALUES ({placeholders}) RETURNING {quote('id')}"
-    head_update = f"UPDATE {heads} SET sequence = %s, head_hash = %s, updated_at = %s WHERE id = %s"
-    statements = {
-        "insert": insert,
-        "head_select": f"SELECT id, sequence, head_hash FROM {heads} WHERE chain_key = %s{lock}",
-        "head_update": head_update,
-    }
-    if vendor == "postgresql":
-        statements["insert_and_move"] = (
-            f"WITH inserted AS ({insert}), moved AS ({head_update}) SELECT {quote('id')} FROM inserted"
-        )
-    return statements
-
-
-def _sql() -> dict[str, str]:
-    return _sql_for(connection.vendor)
-
-
 # Text and integer columns go to the driver as they are; the others need the field's adaptation.
 _PLAIN_TYPES = {"CharField", "TextField", "BigIntegerField", "PositiveBigIntegerField", "ForeignKey"}
 _PREPARED = [(field.attname, None if field.get_internal_type() in _PLAIN_TYPES else field) for field in _STORED_FIELDS]
+_ROWS_PER_STATEMENT = 500
 
 
-def _insert_and_move_head(event: AuditEvent, head_id: int) -> None:
-    values = [
-        getattr(event, name) if field is None else field.get_db_prep_save(getattr(event, name), connection)
-        for name, field in _PREPARED
-    ]
-    head = [event.sequence, event.record_hash, connection.ops.adapt_datetimefield_value(event.occurred_at), head_id]
-    statements = _sql()
+def _quoted_tables() -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(AuditEvent._meta.db_table), quote(AuditChainHead._meta.db_table)
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(vendor: str, rows: int, heads: int) -> str:
+    quote = connection.ops.quote_name
+    events, head_table = _quoted_tables()
+    columns = ", ".join(quote(field.column) for field in _STORED_FIELDS)
+    row = "(" + ", ".join(["%s"] * len(_STORED_FIELDS)) + ")"
+    insert = (
+        f"INSERT INTO {events} ({columns}) VALUES {', '.join([row] * rows)} "
+        f"RETURNING {quote('id')}, {quote('chain_key')}, {quote('sequence')}"
+    )
+    if vendor != "postgresql" or not heads:
+        return insert
+    moves = ", ".join(["(%s::bigint, %s::bigint, %s::varchar, %s::timestamptz)"] * heads)
+    move = (
+        f"UPDATE {head_table} AS head SET sequence = moved.sequence, head_hash = moved.head_hash, "
+        f"updated_at = moved.updated_at FROM (VALUES {moves}) AS moved(id, sequence, head_hash, updated_at) "
+        "WHERE head.id = moved.id"
+    )
+    return f"WITH inserted AS ({insert}), moved AS ({move}) SELECT * FROM inserted"
+
+
+def _insert_and_move_heads(events: list[AuditEvent], heads: dict[str, _Head]) -> None:
+    adapt_time = connection.ops.adapt_datetimefield_value
+    moves = [(head.pk, head.sequence, head.head_hash, adapt_time(head.updated_at)) for head in heads.values()]
+    is_postgresql = connection.vendor == "postgresql"
+    by_position = {}
     with connection.cursor() as cursor:
-        if "insert_and_move" in statements:
-            cursor.execute(statements["insert_and_move"], values + head)
-            event.pk = cursor.fetchone()[0]
-        else:
-            cursor.execute(statements["insert"], values)
-            event.pk = cursor.fetchone()[0]
-            cursor.execute(statements["head_update"], head)
-    event._state.adding = False
+        for start in range(0, len(events), _ROWS_PER_STATEMENT):
+            chunk = events[start : start + _ROWS_PER_STATEMENT]
+            values = [
+                getattr(event, name) if field is None else field.get_db_prep_save(getattr(event, name), connection)
+                for event in chunk
+                for name, field in _PREPARED
+            ]
+            # PostgreSQL moves the heads with the last chunk's insert, in the same statement.
+            last = start + _ROWS_PER_STATEMENT >= len(events)
+            move_now = moves if is_postgresql and last else []
+            cursor.execute(
+                _insert_sql(connection.vendor, len(chunk), len(move_now)),
+                values + [value for move in move_now for value in move],
+            )
+            by_position.update({(key, sequence): pk for pk, key, sequence in cursor.fetchall()})
+        if not is_postgresql:
+            statement = f"UPDATE {_quoted_tables()[1]} SET sequence = %s, head_hash = %s, updated_at = %s WHERE id = %s"
+            for pk, sequence, head_hash, updated_at in moves:
+                cursor.execute(statement, [sequence, head_hash, updated_at, pk])
+    for event in events:
+        event.pk = by_position[(event.chain_key, event.sequence)]
+        event._state.adding = False
 
 
 def chained_values(event: AuditEvent) -> dict[str, Any]:
@@ -176,23 +263,46 @@ def chained_values(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def _chain_head_locked(chain_key: str) -> tuple[int, int, str]:
-    """(id, sequence, hash) of the chain's head row, locked until the caller's transaction ends."""
+def _chain_heads_locked(chain_keys: list[str]) -> dict[str, _Head]:
+    """The heads of the chains (sorted keys), locked until the caller's transaction ends; missing ones created."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    placeholders = ", ".join(["%s"] * len(chain_keys))
     with connection.cursor() as cursor:
-        cursor.execute(_sql()["head_select"], [chain_key])
-        row = cursor.fetchone()
-    if row is not None:
-        return row
+        # Locked in key order, so two writers of the same chains cannot deadlock.
+        cursor.execute(
+            f"SELECT id, chain_key, sequence, head_hash, updated_at FROM {_quoted_tables()[1]} "
+            f"WHERE chain_key IN ({placeholders}) ORDER BY chain_key{lock}",
+            chain_keys,
+        )
+        heads = {
+            key: _Head(pk, sequence, head_hash, _aware(updated)) for pk, key, sequence, head_hash, updated in cursor
+        }
+    for chain_key in chain_keys:
+        if chain_key not in heads:
+            heads[chain_key] = _chain_head_created(chain_key)
+    return heads
+
+
+def _aware(value) -> datetime | None:
+    """A datetime column read with plain SQL (SQLite hands back UTC text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _chain_head_created(chain_key: str) -> _Head:
     try:
         with transaction.atomic():
             head = AuditChainHead.objects.create(
                 chain_key=chain_key, sequence=0, head_hash=chain.GENESIS_HASH, updated_at=timezone.now()
             )
-            return head.pk, 0, head.head_hash
+            return _Head(head.pk, 0, head.head_hash, None)
     except IntegrityError:
         # Another writer created the head first: queue behind it.
         head = AuditChainHead.objects.select_for_update().get(chain_key=chain_key)
-        return head.pk, head.sequence, head.head_hash
+        return _Head(head.pk, head.sequence, head.head_hash, head.updated_at)
 
 
 def audit_digest_seal(*, day: date | None = None) -> AuditDigest:

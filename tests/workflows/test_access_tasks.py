@@ -193,12 +193,14 @@ def test_bulk_claim_pages_are_not_exposed(client, world, registered):
 
 
 @pytest.mark.django_db
-def test_anonymous_visitor_is_refused(client, registered):
+def test_anonymous_visitor_is_sent_to_login_and_nothing_changes(client, registered):
     task = open_task(registered, "check_dossier")
     audit_rows = AuditEvent.objects.count()
 
-    assert client.post(task_url(task, "assign")).status_code == 403
-    assert client.get(process_url(registered.process.pk)).status_code == 403
+    claim = client.post(task_url(task, "assign"))
+    assert (claim.status_code, claim["Location"]) == (302, f"/accounts/login/?next={task_url(task, 'assign')}")
+    detail = client.get(process_url(registered.process.pk))
+    assert detail.status_code == 302 and detail["Location"].startswith("/accounts/login/")
 
     assert task_state(task) == (STATUS.NEW, None)
     assert AuditEvent.objects.count() == audit_rows

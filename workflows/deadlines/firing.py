@@ -28,7 +28,7 @@ from notifications.dispatch import deliveries_batched
 from notifications.models import NotificationKind
 from notifications.services import NotificationDraft, notifications_create_many
 from recognition.models import AuditAction
-from recognition.services.audit import audit_record
+from recognition.services.audit import audit_batch, audit_record
 
 from .calendar import working_calendar
 from .escalation import route_reassigns, supervisor_chain
@@ -109,8 +109,10 @@ def _fire_together(*, pending, now: datetime, policy: DeadlinePolicy, report: Fi
             raise _BatchFailed("another worker fired some of these slots")
         slots = list(DeadlineSlot.objects.filter(pk__in=ids).select_related(*_RELATED).order_by("fire_at", "pk"))
         firing = _Firing(now=now, policy=policy)
-        for slot in slots:
-            outcomes[firing.fire(slot)].append(slot.pk)
+        # The chunk's audit records (one chain per model) go in with one insert.
+        with audit_batch():
+            for slot in slots:
+                outcomes[firing.fire(slot)].append(slot.pk)
         firing.flush()
         _outcomes_save(slots)
     report.fired.extend(outcomes["fired"])
@@ -149,7 +151,8 @@ def _fire_alone(*, slot_id: int, process_id: int, now: datetime, policy: Deadlin
                 return
             slot = DeadlineSlot.objects.select_related(*_RELATED).get(pk=slot_id)
             firing = _Firing(now=now, policy=policy)
-            outcome = firing.fire(slot)
+            with audit_batch():
+                outcome = firing.fire(slot)
             firing.flush()
             slot.save(update_fields=["state", "outcome"])
     except FlowLockFailed:

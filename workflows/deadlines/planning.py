@@ -4,6 +4,7 @@ Called by the task activation inside the transaction that creates the task, so t
 task, its deadline and its "new task" notifications commit or roll back together.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
@@ -19,24 +20,53 @@ from .policy import DeadlinePolicy, deadline_policy
 from .recipients import task_reminder_recipients
 
 
-def task_deadline_start(*, task, now: datetime | None = None) -> None:
-    """Give a just-created human task its due date, plan its slots and tell the people who may do it."""
-    from workflows.models import RecognitionTask
+@dataclass(frozen=True)
+class DeadlinePlan:
+    due_on: date
+    budget: int
+    calendar: WorkingCalendar
+    policy: DeadlinePolicy
 
+
+def task_due_date_plan(*, task, now: datetime) -> DeadlinePlan | None:
+    """Set a new human task's due date and working-day budget on the instance (None: its stage has no SLA).
+
+    Called before the task row is written, so the row is inserted with them.
+    """
     policy = deadline_policy()
-    now = now or timezone.now()
     stage = task.flow_task.name
     sla = policy.sla_for(stage)
-    if sla is not None:
-        calendar = working_calendar()
-        budget = sla
-        if stage in policy.clock_paused_stages:
-            budget = max(sla - _working_days_used(task=task, calendar=calendar), 0)
-        due_on = calendar.add_working_days(timezone.localdate(now), budget)
-        RecognitionTask.objects.filter(pk=task.pk).update(due_on=due_on, sla_working_days=budget)
-        task.due_on, task.sla_working_days = due_on, budget
+    if sla is None:
+        return None
+    calendar = working_calendar()
+    budget = sla
+    if stage in policy.clock_paused_stages:
+        budget = max(sla - _working_days_used(task=task, calendar=calendar), 0)
+    task.due_on = calendar.add_working_days(timezone.localdate(now), budget)
+    task.sla_working_days = budget
+    return DeadlinePlan(due_on=task.due_on, budget=budget, calendar=calendar, policy=policy)
+
+
+def task_deadline_start(
+    *, task, now: datetime | None = None, plan: DeadlinePlan | None = None, due_date_saved: bool = False
+) -> None:
+    """Give a just-created human task its due date, plan its slots and tell the people who may do it.
+
+    With `due_date_saved` the caller set the due date with `task_due_date_plan`
+    before saving the task and passes its `plan` (None when the stage has no SLA).
+    """
+    from workflows.models import RecognitionTask
+
+    now = now or timezone.now()
+    if not due_date_saved:
+        plan = task_due_date_plan(task=task, now=now)
+        if plan is not None:
+            RecognitionTask.objects.filter(pk=task.pk).update(due_on=plan.due_on, sla_working_days=plan.budget)
+    if plan is not None:
         DeadlineSlot.objects.bulk_create(
-            deadline_slots_plan(task_id=task.pk, due_on=due_on, now=now, calendar=calendar, policy=policy)
+            deadline_slots_plan(
+                task_id=task.pk, due_on=plan.due_on, now=now, calendar=plan.calendar, policy=plan.policy
+            )
         )
     _notify_new_task(task=task, now=now)
 
@@ -51,7 +81,7 @@ def _working_days_used(*, task, calendar: WorkingCalendar) -> int:
 
     earlier = (
         RecognitionTask.objects.filter(process_id=task.process_id, flow_task=task.flow_task, finished__isnull=False)
-        .exclude(pk=task.pk)
+        .exclude(pk=task.pk)  # None while the task is being planned, before its row is written
         .values_list("created", "finished")
     )
     return sum(
@@ -135,4 +165,6 @@ def _notify_new_task(*, task, now: datetime) -> None:
         source_key=f"task-created:{task.pk}",
         url=task_url(task=task),
         now=now,
+        # The task was inserted in this transaction: no notification of it can exist yet.
+        new_event=True,
     )

@@ -1,14 +1,14 @@
 """Registering a model, and reading models and their dossiers."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
@@ -115,6 +115,8 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
             response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + attachment.file.name
         else:
             response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=attachment.original_name)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=attachment.original_name
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response
