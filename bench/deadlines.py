@@ -391,7 +391,9 @@ def main(argv=None) -> int:
 
     if connection.vendor != "postgresql":
         # The 1,000,000-row data set and its EXPLAIN plan are a PostgreSQL measurement.
-        print("bench.deadlines: SKIPPED, needs PostgreSQL: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kheo_bench")
+        print(
+            "bench.deadlines: SKIPPED, needs PostgreSQL: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kheo_bench"
+        )
         return 0
     # The worker process reads the same bench database (config.settings.test honours this).
     os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", ""))

@@ -7,7 +7,9 @@ same lock and transaction as the change.
 
 from django.db import connection, transaction
 from django.utils import timezone
+from viewflow.workflow.models import Task
 from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.signals import task_finished
 from viewflow.workflow.status import STATUS
 
 from recognition.audit_context import current_actor
@@ -26,12 +28,21 @@ def _record(activation, action: str, *, actor=None, reason: str = "", payload=No
         action=action,
         actor=actor,
         system_actor="" if actor is not None else (system_actor or ENGINE_ACTOR),
-        movement_model=activation.process.movement_model,
+        movement_model_id=activation.process.movement_model_id,
         process_id=activation.process.pk,
         task_id=activation.task.pk,
         reason=reason,
         payload={"node": activation.flow_task.name, **(payload or {})},
     )
+
+
+# viewflow's transitions change only viewflow's own task row; the unit and due date
+# (workflows_recognitiontask) are written once, when the task is created.
+_ENGINE_FIELDS = [field.name for field in Task._meta.concrete_fields if not field.primary_key]
+
+
+def _engine_row_save(task) -> None:
+    task.save(update_fields=_ENGINE_FIELDS)
 
 
 def _unit_share(task, process) -> None:
@@ -73,22 +84,29 @@ class AuditedViewActivation(ViewActivation):
         )
         return activation
 
+    # assign, unassign, reassign and complete do what viewflow's do (ViewActivation,
+    # Activation.complete) but save only viewflow's task row.
+
     @ViewActivation.status.super()
     def assign(self, user):
-        super().assign.original(user)
+        self.task.owner = user
+        _engine_row_save(self.task)
         _record(self, AuditAction.TASK_CLAIMED, actor=user, payload={"owner": user.pk})
 
     @ViewActivation.status.super()
     def unassign(self):
         previous_owner = self.task.owner_id
-        super().unassign.original()
+        self.task.owner = None
+        _engine_row_save(self.task)
         _record(self, AuditAction.TASK_RELEASED, payload={"previous_owner": previous_owner})
 
     @ViewActivation.status.super()
     def reassign(self, user=None, reason: str = "", system_actor: str = "", payload=None):
         """Hand the task to another person; the audit trail refuses a reassignment without a reason."""
         previous_owner = self.task.owner_id
-        super().reassign.original(user=user)
+        if user:
+            self.task.owner = user
+        _engine_row_save(self.task)
         _record(
             self,
             AuditAction.TASK_REASSIGNED,
@@ -108,7 +126,11 @@ class AuditedViewActivation(ViewActivation):
 
     @ViewActivation.status.super()
     def complete(self):
-        super().complete.original()
+        if not connection.in_atomic_block:
+            raise RuntimeError("a task completes inside the transaction of the flow lock")
+        self.task.finished = timezone.now()
+        _engine_row_save(self.task)
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
         deadline_slots_cancel(task_id=self.task.pk)
 
     @ViewActivation.status.super()

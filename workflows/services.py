@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from recognition.audit.snapshot import movement_model_snapshot, snapshot_changes
@@ -62,26 +63,33 @@ def task_execute(*, activation, user: User, form, before: dict | None = None) ->
 
 
 def _process_id_of(task_id: int) -> int:
-    """The task's process, to take its lock; raises RecognitionTask.DoesNotExist like a `get`."""
-    process_id = RecognitionTask.objects.filter(pk=task_id).values_list("process_id", flat=True).first()
-    if process_id is None:
-        raise RecognitionTask.DoesNotExist("RecognitionTask matching query does not exist.")
-    return process_id
+    """The task's process, to take its lock; raises RecognitionTask.DoesNotExist like a `get`.
 
-
-def _task_under_lock(task_id: int) -> RecognitionTask:
-    """The task as it is now, read once under the process lock with what every step uses.
-
-    The process comes as its RecognitionProcess (viewflow's `process.coerced`) with
-    its model and units, and the owner for the permission check, so the activation,
-    the form, the audit records and the new tasks' notifications read no row twice.
+    viewflow's own task table is enough here: the task is read as a RecognitionTask under the lock.
     """
-    return RecognitionTask.objects.select_related(
-        "owner",
-        "process__recognitionprocess__movement_model",
-        "process__recognitionprocess__organising_unit",
-        "process__recognitionprocess__registering_unit",
-    ).get(pk=task_id)
+    process_ids = list(Task.objects.filter(pk=task_id).values_list("process_id", flat=True))
+    if not process_ids:
+        raise RecognitionTask.DoesNotExist("RecognitionTask matching query does not exist.")
+    return process_ids[0]
+
+
+# What each operation reads with the task, under the lock: the process as its
+# RecognitionProcess (viewflow's `process.coerced`), the owner for the permission
+# check, and for a completion the model, its campaign and the units the next tasks' notifications
+# name. One query; the activation, the form and the audit records read no row twice.
+_FOR_CLAIM = ("process__recognitionprocess",)
+_FOR_RELEASE = ("owner", "process__recognitionprocess")
+_FOR_COMPLETION = (
+    "owner",
+    "process__recognitionprocess__movement_model__campaign",
+    "process__recognitionprocess__organising_unit",
+    "process__recognitionprocess__registering_unit",
+)
+
+
+def _task_under_lock(task_id: int, related: tuple[str, ...]) -> RecognitionTask:
+    """The task as it is now. Precondition: the caller holds the flow lock of its process."""
+    return RecognitionTask.objects.select_related(*related).get(pk=task_id)
 
 
 def task_complete(*, task_id: int, user: User, data, files=None) -> RecognitionTask:
@@ -92,7 +100,7 @@ def task_complete(*, task_id: int, user: User, data, files=None) -> RecognitionT
     """
     # The lock opens the transaction: the block needs no savepoint of its own.
     with RecognitionFlow.lock(_process_id_of(task_id)), transaction.atomic(savepoint=False), audit_batch():
-        task = _task_under_lock(task_id)
+        task = _task_under_lock(task_id, _FOR_COMPLETION)
         if task.status not in (STATUS.ASSIGNED, STATUS.NEW):
             raise TaskNotAvailable()
         node = task.flow_task
@@ -118,7 +126,7 @@ def task_claim(*, task_id: int, user: User) -> RecognitionTask:
         acting_as(user),
         audit_batch(),
     ):
-        task = _task_under_lock(task_id)
+        task = _task_under_lock(task_id, _FOR_CLAIM)
         if task.status != STATUS.NEW:
             raise TaskNotAvailable(_("Nhiệm vụ đã có người nhận hoặc đã được xử lý."))
         node = task.flow_task
@@ -136,7 +144,7 @@ def task_release(*, task_id: int, user: User) -> RecognitionTask:
         acting_as(user),
         audit_batch(),
     ):
-        task = _task_under_lock(task_id)
+        task = _task_under_lock(task_id, _FOR_RELEASE)
         if task.status != STATUS.ASSIGNED:
             raise TaskNotAvailable(_("Nhiệm vụ không ở trạng thái đã nhận."))
         node = task.flow_task

@@ -80,6 +80,7 @@ def audit_record(
     reason: str = "",
     payload: dict[str, Any] | None = None,
     on_behalf_of: User | None = None,
+    movement_model_id: int | None = None,
 ) -> AuditEvent | None:
     """Append one audit record to its model's hash chain, in the caller's transaction.
 
@@ -90,6 +91,8 @@ def audit_record(
     is given. The chain head row is locked (SELECT ... FOR UPDATE) until the caller
     commits, so concurrent writers of one model queue instead of forking its chain.
     Inside `audit_batch()` the record is written when the batch ends.
+    `movement_model_id` may name the model instead of `movement_model` (a caller
+    that has only the id need not load the row).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
@@ -103,7 +106,8 @@ def audit_record(
 
     metadata = current_request_metadata() if actor is not None else None
     scope = current_workflow_scope()
-    movement_model_id = movement_model.pk if movement_model is not None else None
+    if movement_model is not None:
+        movement_model_id = movement_model.pk
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor=actor,
