@@ -31,17 +31,9 @@ run: install
 test: install
 	@bash config/scripts/test.sh $(PYTEST_ARGS)
 
-# bench.lifecycle first (with BENCH_ARGS), then every other module of bench/ that has a __main__ guard;
-# all of them run, and the target fails at the end if any of them failed.
+# bench.lifecycle first (with BENCH_ARGS), then every other module of bench/ that has a __main__ guard.
 bench: install
-	@failed=""; \
-	for name in lifecycle $$(grep -l '^if __name__ == "__main__":' bench/*.py | xargs -n1 basename | sed 's/\.py$$//' \
-			| grep -vx lifecycle | sort); do \
-		echo "== python -m bench.$$name"; \
-		if [ "$$name" = lifecycle ]; then args="$(BENCH_ARGS)"; else args=""; fi; \
-		$(VENV)/bin/python -m bench.$$name $$args || failed="$$failed bench.$$name"; \
-	done; \
-	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed"; exit 1; fi
+	@bash config/scripts/bench.sh $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

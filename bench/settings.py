@@ -22,3 +22,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# Messages the benchmark publishes go to a Redis database of their own (15 unless
+# BENCH_REDIS_URL says otherwise), never into the queues of a running instance.
+CELERY_BROKER_URL = env("BENCH_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/15")  # noqa: F405

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make bench`: make sure Redis answers (the lifecycle publishes notification messages
+# after each commit), then run bench.lifecycle (with its arguments) and every other
+# module of bench/ that has a __main__ guard. All of them run; the exit code says
+# whether any failed.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+on_exit() {
+    local status=$?
+    trap - EXIT INT TERM HUP
+    stop_started
+    exit "$status"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+mkdir -p "$VAR_DIR"
+redis_ensure
+failed=""
+others=$(grep -l '^if __name__ == "__main__":' bench/*.py | xargs -n1 basename | sed 's/\.py$//' | grep -vx lifecycle | sort)
+for name in lifecycle $others; do
+    say "python -m bench.$name"
+    if [ "$name" = lifecycle ]; then
+        "$VENV_BIN/python" -m "bench.$name" "$@" || failed="$failed bench.$name"
+    else
+        "$VENV_BIN/python" -m "bench.$name" || failed="$failed bench.$name"
+    fi
+done
+if [ -n "$failed" ]; then
+    say "make bench: failed:$failed"
+    exit 1
+fi
