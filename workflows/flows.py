@@ -2,6 +2,14 @@
 
 Node names are stored in the database (task.flow_task): never rename one without a
 data migration.
+
+Deadlines: every HumanTask gets a due date in working days when it is created
+(`KHEO_STAGE_SLA_WORKING_DAYS[node name]`, see `workflows.deadlines`), and its reminder
+and escalation slots are planned beside it. They are not flow nodes on purpose:
+escalation here never interrupts the task (it notifies, and may reassign it), each slot
+must fire exactly once under retries and duplicate beats (a unique key per task and
+rule), and the check_dossier clock stops while the dossier is back with the unit, none
+of which viewflow's interrupting `.OnTimeout` boundary expresses.
 """
 
 from django.contrib.auth import get_user_model
