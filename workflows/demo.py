@@ -14,7 +14,17 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from recognition.models import Campaign, Field, Level, ModelStage, MovementModel, Unit, UnitKind, User
+from recognition.models import (
+    Campaign,
+    Field,
+    Level,
+    ModelStage,
+    MovementModel,
+    RecognitionDecision,
+    Unit,
+    UnitKind,
+    User,
+)
 from recognition.roles import Role
 
 from .models import RecognitionTask
@@ -100,7 +110,9 @@ class DemoCast:
 
 
 def _unit(*, name: str, level: Level, kind: str, parent: Unit | None) -> Unit:
-    existing = (parent.get_children() if parent else Unit.get_root_nodes()).filter(name=name).first()
+    existing = (
+        (Unit.objects.get_children(parent) if parent else Unit.objects.get_root_nodes()).filter(name=name).first()
+    )
     if existing:
         return existing
     if parent is None:
@@ -198,6 +210,19 @@ def _dossier(name: str, field: Field, rng: random.Random) -> dict:
     }
 
 
+DEMO_DECISION_NUMBER = "12-QĐ/BCĐ"
+
+
+def _demo_decision_day(cast: DemoCast) -> date:
+    """The signing day of the demo decision: the day it was first signed, so that seeding
+    again on a later day adds models to the same decision instead of being refused (an
+    issued decision only grows on its signing day)."""
+    existing = RecognitionDecision.objects.filter(
+        issuing_unit=cast.province, year=cast.campaign.year, number=DEMO_DECISION_NUMBER
+    ).first()
+    return existing.signed_on if existing else timezone.localdate()
+
+
 def _open_task(movement_model: MovementModel, node_name: str, user: User | None = None) -> RecognitionTask:
     tasks = RecognitionTask.objects.filter(
         process__recognitionprocess__movement_model=movement_model,
@@ -275,7 +300,7 @@ def lifecycle_drive(*, cast: DemoCast, movement_model: MovementModel, until: str
         movement_model=movement_model,
         node_name="recognise",
         user=users["truongban"],
-        data={"decision_number": "12-QĐ/BCĐ", "signed_on": today.isoformat()},
+        data={"decision_number": DEMO_DECISION_NUMBER, "signed_on": _demo_decision_day(cast).isoformat()},
     )
     if order.index(until) <= order.index(ModelStage.REPLICATION) and until == ModelStage.REPLICATION:
         return

@@ -7,15 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
-on_exit() {
-    local status=$?
-    trap - EXIT INT TERM HUP
-    stop_started
-    exit "$status"
-}
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+stop_started_on_exit
 
 mkdir -p "$VAR_DIR"
 redis_ensure

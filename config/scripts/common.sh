@@ -79,6 +79,13 @@ stop_started() {
     STARTED_NAMES=()
 }
 
+# Ctrl-C, TERM or any exit stops what this script started (and nothing else).
+stop_started_on_exit() {
+    trap '_exit_status=$?; trap - EXIT INT TERM HUP; stop_started; exit "$_exit_status"' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM HUP
+}
+
 redis_answers() {
     "$VENV_BIN/python" - "$REDIS_URL" <<'PY' >/dev/null 2>&1
 import sys

@@ -11,15 +11,7 @@ HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 started_at="${KHEO_STARTED_AT:-$(date +%s)}"
 
-on_exit() {
-    local status=$?
-    trap - EXIT INT TERM HUP
-    stop_started
-    exit "$status"
-}
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+stop_started_on_exit
 
 port_taken() {
     "$VENV_BIN/python" - "$HOST" "$PORT" <<'PY'
