@@ -164,26 +164,7 @@ def _generate_chains(cast, total: int, per_model: int) -> float:
         if created[0].pk
         else list(MovementModel.objects.order_by("-pk").values_list("pk", flat=True)[:models])
     )
-    columns = [
-        "occurred_at",
-        "actor_id",
-        "actor_label",
-        "on_behalf_of_id",
-        "actor_unit_id",
-        "actor_roles",
-        "movement_model_id",
-        "process_id",
-        "task_id",
-        "action",
-        "reason",
-        "payload",
-        "client_ip",
-        "user_agent",
-        "chain_key",
-        "sequence",
-        "previous_hash",
-        "record_hash",
-    ]
+    columns = [*chain.CHAINED_FIELDS, "previous_hash", "record_hash"]
     table = AuditEvent._meta.db_table
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
@@ -222,28 +203,8 @@ def _generate_chains(cast, total: int, per_model: int) -> float:
                     "user_agent": "bench",
                 }
                 record_hash = chain.record_hash(previous, values)
-                batch.append(
-                    (
-                        at,
-                        submitter.pk,
-                        submitter.username,
-                        None,
-                        submitter.unit_id,
-                        "unit_submitter",
-                        model_id,
-                        None,
-                        sequence,
-                        "task_completed",
-                        "",
-                        json.dumps(payload),
-                        "10.0.0.1",
-                        "bench",
-                        key,
-                        sequence,
-                        previous,
-                        record_hash,
-                    )
-                )
+                row = {**values, "occurred_at": at, "payload": json.dumps(payload)}
+                batch.append((*(row[name] for name in chain.CHAINED_FIELDS), previous, record_hash))
                 previous = record_hash
             heads.append(AuditChainHead(chain_key=key, sequence=per_model, head_hash=previous, updated_at=at))
             if len(batch) >= 20_000:

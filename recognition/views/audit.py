@@ -53,13 +53,7 @@ class SearchView(AuditorRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            filter=self.filterset,
-            entries=entries_describe(list(context["object_list"])),
-            query=query.urlencode(),
-        )
+        context.update(filter=self.filterset, entries=entries_describe(list(context["object_list"])))
         return context
 
 

@@ -225,3 +225,19 @@ def test_straight_through_trail_api(client, world, dossier):
     assert data["count"] == AuditEvent.objects.filter(movement_model=model).count()
     assert [item["sequence"] for item in data["results"]] == list(range(1, data["count"] + 1))
     assert data["results"][0]["action_label"] == "Đăng ký mô hình"
+
+
+def test_search_pages_keep_the_filters(client, world, dossier, monkeypatch):
+    from recognition.views.audit import SearchView
+
+    monkeypatch.setattr(SearchView, "paginate_by", 2)
+    register(world, dossier)
+    register(world, dossier, name="Tổ dân vận")
+    client.force_login(world.auditor)
+    matching = AuditEvent.objects.filter(movement_model__isnull=False).count()
+
+    page = client.get("/audit/", {"unit": "Hội LHPN", "page": "1"}).content.decode()
+
+    assert matching == 4
+    assert 'href="?unit=H%E1%BB%99i+LHPN&amp;page=2"' in page
+    assert "Trang 1/2" in page
