@@ -7,7 +7,6 @@ same lock and transaction as the change.
 
 from django.db import connection, transaction
 from django.utils import timezone
-from viewflow.workflow.models import Task
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import task_finished
 from viewflow.workflow.status import STATUS
@@ -17,6 +16,7 @@ from recognition.models import AuditAction
 from recognition.services.audit import audit_record
 
 from .deadlines.planning import deadline_slots_cancel, task_deadline_start, task_due_date_plan
+from .models import ENGINE_FIELDS
 
 ENGINE_ACTOR = "workflow_engine"
 
@@ -38,11 +38,8 @@ def _record(activation, action: str, *, actor=None, reason: str = "", payload=No
 
 # viewflow's transitions change only viewflow's own task row; the unit and due date
 # (workflows_recognitiontask) are written once, when the task is created.
-_ENGINE_FIELDS = [field.name for field in Task._meta.concrete_fields if not field.primary_key]
-
-
 def _engine_row_save(task) -> None:
-    task.save(update_fields=_ENGINE_FIELDS)
+    task.save(update_fields=ENGINE_FIELDS)
 
 
 def _unit_share(task, process) -> None:

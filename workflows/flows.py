@@ -136,18 +136,25 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
     def council_seats(self, activation):
         """One evaluation task per council member; an open seat when none is appointed."""
         process = activation.process
-        members = process.movement_model.campaign.council_members.filter(is_active=True)
-        if not members.exists():
-            members = get_user_model().objects.filter(
-                is_active=True, unit_id=process.organising_unit_id, groups__name=Role.COUNCIL_MEMBER
+        members = list(process.movement_model.campaign.council_members.filter(is_active=True).order_by("pk"))
+        if not members:
+            members = list(
+                get_user_model()
+                .objects.filter(is_active=True, unit_id=process.organising_unit_id, groups__name=Role.COUNCIL_MEMBER)
+                .order_by("pk")
+                .distinct()
             )
-        seats = [{"member": pk} for pk in members.order_by("pk").values_list("pk", flat=True).distinct()]
-        return seats or [{}]
+        # The seats' tasks are created next, in this transaction: their owners need no second look-up.
+        process.council_seat_members = {member.pk: member for member in members}
+        return [{"member": member.pk} for member in members] or [{}]
 
     def council_seat_member(self, activation):
         member_id = activation.task.data.get("member")
         if member_id is None:
             return None
+        member = getattr(activation.process, "council_seat_members", {}).get(member_id)
+        if member is not None:
+            return member
         return get_user_model().objects.filter(pk=member_id, is_active=True).first()
 
     def tally_scores(self, activation):

@@ -59,5 +59,30 @@ class RecognitionTask(Task):
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
 
+    # viewflow saves every task it moves on (gateways included) with a plain `save()`.
+    # The unit and due date are written when the task is created; while they are as
+    # they were loaded or last saved, a save writes viewflow's row only, not this table.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        task = super().from_db(db, field_names, values)
+        task._own_values_saved = task._own_values()
+        return task
+
+    def _own_values(self) -> tuple:
+        return tuple(self.__dict__.get(attname, _NOT_LOADED) for attname in _OWN_ATTNAMES)
+
+    def save(self, *args, **kwargs):
+        unchanged = not self._state.adding and getattr(self, "_own_values_saved", None) == self._own_values()
+        if unchanged and not args and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = ENGINE_FIELDS
+        super().save(*args, **kwargs)
+        self._own_values_saved = self._own_values()
+
+
+_NOT_LOADED = object()
+_OWN_ATTNAMES = tuple(field.attname for field in RecognitionTask._meta.local_concrete_fields if not field.primary_key)
+# viewflow's own columns of a task (the `viewflow_task` row).
+ENGINE_FIELDS = tuple(field.name for field in Task._meta.concrete_fields if not field.primary_key)
+
 
 from .deadlines.models import CalendarOverride, DeadlineSlot, EscalationRoute  # noqa: E402,F401

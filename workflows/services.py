@@ -12,6 +12,7 @@ from recognition.models import AuditAction, Campaign, MovementModel, User
 from recognition.services.audit import audit_batch, audit_record
 from recognition.services.registration import model_register
 
+from .deadlines.planning import task_starts_batched
 from .exceptions import TaskNotAvailable
 from .flows import RecognitionFlow
 from .models import RecognitionTask
@@ -20,7 +21,7 @@ from .stages import STAGES
 
 def registration_submit(*, submitted_by: User, campaign: Campaign, data: dict, files=()) -> MovementModel:
     """Register a model and start its recognition process, in one transaction."""
-    with transaction.atomic(), acting_as(submitted_by), audit_batch():
+    with transaction.atomic(), acting_as(submitted_by), audit_batch(), task_starts_batched():
         movement_model = model_register(submitted_by=submitted_by, campaign=campaign, data=data, files=files)
         RecognitionFlow.start.run(movement_model=movement_model)
     return movement_model
@@ -45,7 +46,12 @@ def task_execute(*, activation, user: User, form, before: dict | None = None) ->
     task = activation.task
     stage = STAGES[task.flow_task.name]
     movement_model = activation.process.movement_model
-    with workflow_scope(process_id=task.process_id, task_id=task.pk), acting_as(user), audit_batch():
+    with (
+        workflow_scope(process_id=task.process_id, task_id=task.pk),
+        acting_as(user),
+        audit_batch(),
+        task_starts_batched(),
+    ):
         if before is None:
             before = movement_model_snapshot(MovementModel.objects.get(pk=movement_model.pk))
         stage.submit(movement_model=movement_model, user=user, form=form)

@@ -19,6 +19,7 @@ from recognition.audit_context import current_request_metadata, current_workflow
 from recognition.models import AuditEvent, MovementModel, User
 from recognition.models.audit import REASON_REQUIRED_ACTIONS, AuditChainHead, AuditDigest
 from recognition.roles import user_roles
+from recognition.savepoints import markers_alive, savepoint_marker
 
 SYSTEM_PREFIX = "system:"
 DIGEST_OVERLAP = timedelta(minutes=10)
@@ -128,27 +129,17 @@ def audit_record(
     )
     pending = _batch.get()
     if pending is not None:
-        pending.append((event, _savepoint_marker()))
+        pending.append((event, savepoint_marker()))
         return event
     # No savepoint of its own: a failed insert must fail the caller's whole transaction.
     _chain_append([event])
     return event
 
 
-def _savepoint_marker():
-    """A no-op commit hook: Django discards it when the savepoint it was registered in rolls back."""
-
-    def marker() -> None:
-        return None
-
-    transaction.on_commit(marker)
-    return marker
-
-
 def _not_rolled_back(pending: list[tuple[AuditEvent, Any]]) -> list[AuditEvent]:
     if not pending:
         return []
-    alive = {entry[1] for entry in connection.run_on_commit}
+    alive = markers_alive()
     return [event for event, marker in pending if marker in alive]
 
 

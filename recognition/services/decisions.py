@@ -48,13 +48,13 @@ def model_recognise(
     with transaction.atomic():
         decision = (
             RecognitionDecision.objects.select_for_update()
-            .filter(issuing_unit=campaign.organising_unit, year=signed_on.year, number=number)
+            .filter(issuing_unit_id=campaign.organising_unit_id, year=signed_on.year, number=number)
             .first()
         )
         if decision is None:
             decision = RecognitionDecision.objects.create(
                 campaign=campaign,
-                issuing_unit=campaign.organising_unit,
+                issuing_unit_id=campaign.organising_unit_id,
                 number=number,
                 year=signed_on.year,
                 signed_on=signed_on,

@@ -4,7 +4,9 @@ Called by the task activation inside the transaction that creates the task, so t
 task, its deadline and its "new task" notifications commit or roll back together.
 """
 
-from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import timezone
@@ -12,7 +14,8 @@ from django.utils.formats import date_format
 from viewflow.workflow.status import STATUS
 
 from notifications.models import NotificationKind
-from notifications.services import notifications_create
+from notifications.services import NotificationDraft, notifications_create_many
+from recognition.savepoints import markers_alive, savepoint_marker
 
 from .calendar import WorkingCalendar, local_moment, working_calendar
 from .models import DeadlineSlot
@@ -38,7 +41,7 @@ def task_due_date_plan(*, task, now: datetime) -> DeadlinePlan | None:
     sla = policy.sla_for(stage)
     if sla is None:
         return None
-    calendar = working_calendar()
+    calendar = _calendar()
     budget = sla
     if stage in policy.clock_paused_stages:
         budget = max(sla - _working_days_used(task=task, calendar=calendar), 0)
@@ -54,6 +57,8 @@ def task_deadline_start(
 
     With `due_date_saved` the caller set the due date with `task_due_date_plan`
     before saving the task and passes its `plan` (None when the stage has no SLA).
+    Inside `task_starts_batched()` the slots and notifications are written when the
+    block ends, together with those of the other tasks it created.
     """
     from workflows.models import RecognitionTask
 
@@ -62,13 +67,75 @@ def task_deadline_start(
         plan = task_due_date_plan(task=task, now=now)
         if plan is not None:
             RecognitionTask.objects.filter(pk=task.pk).update(due_on=plan.due_on, sla_working_days=plan.budget)
+    slots = []
     if plan is not None:
-        DeadlineSlot.objects.bulk_create(
-            deadline_slots_plan(
-                task_id=task.pk, due_on=plan.due_on, now=now, calendar=plan.calendar, policy=plan.policy
-            )
+        slots = deadline_slots_plan(
+            task_id=task.pk, due_on=plan.due_on, now=now, calendar=plan.calendar, policy=plan.policy
         )
-    _notify_new_task(task=task, now=now)
+    start = _TaskStart(slots=slots, notification=_new_task_notification(task=task))
+    batch = _batch.get()
+    if batch is not None:
+        batch.starts.append((start, savepoint_marker()))
+    else:
+        _task_starts_write([start], now=now)
+
+
+@dataclass(frozen=True)
+class _TaskStart:
+    slots: list[DeadlineSlot]
+    notification: NotificationDraft | None
+
+
+@dataclass
+class _Batch:
+    starts: list[tuple[_TaskStart, object]] = field(default_factory=list)
+    calendar: WorkingCalendar | None = None  # read once per batch
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("kheo_task_starts", default=None)
+
+
+def _calendar() -> WorkingCalendar:
+    batch = _batch.get()
+    if batch is None:
+        return working_calendar()
+    if batch.calendar is None:
+        batch.calendar = working_calendar()
+    return batch.calendar
+
+
+@contextmanager
+def task_starts_batched():
+    """Write the deadline slots and "new task" notifications of the tasks created in the block when it ends.
+
+    One insert of slots and one of notifications (and one delivery message after
+    commit) however many tasks the block created: a fan-out creates one per council
+    member. Precondition, as for `audit_batch`: entered inside the transaction and
+    left before it ends. When the block raises nothing is written; what a
+    rolled-back savepoint created inside it is dropped. Nested blocks join the outermost.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if batch.starts:
+        alive = markers_alive()
+        _task_starts_write([start for start, marker in batch.starts if marker in alive], now=timezone.now())
+
+
+def _task_starts_write(starts: list[_TaskStart], *, now: datetime) -> None:
+    slots = [slot for start in starts for slot in start.slots]
+    if slots:
+        DeadlineSlot.objects.bulk_create(slots)
+    drafts = [start.notification for start in starts if start.notification is not None]
+    if drafts:
+        # The tasks were inserted in this transaction: no notification of them can exist yet.
+        notifications_create_many(drafts=drafts, now=now, new_event=True)
 
 
 def _working_days_used(*, task, calendar: WorkingCalendar) -> int:
@@ -154,17 +221,14 @@ def task_url(*, task) -> str:
         return ""
 
 
-def _notify_new_task(*, task, now: datetime) -> None:
+def _new_task_notification(*, task) -> NotificationDraft | None:
+    """ "A task is waiting for you", to its owner or to every candidate while it is unclaimed."""
     if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
-        return
-    recipients = task_reminder_recipients(task=task)
-    notifications_create(
-        recipients=recipients.users,
+        return None
+    return NotificationDraft(
+        recipients=task_reminder_recipients(task=task).users,
         kind=NotificationKind.TASK_ASSIGNED,
         context=task_context(task=task),
         source_key=f"task-created:{task.pk}",
         url=task_url(task=task),
-        now=now,
-        # The task was inserted in this transaction: no notification of it can exist yet.
-        new_event=True,
     )
