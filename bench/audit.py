@@ -13,10 +13,11 @@ DATABASE_URL for PostgreSQL, else var/bench.sqlite3).
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
+
+from .database import django_setup, throwaway_database
 
 OVERHEAD_TARGET = 0.15
 VERIFY_TARGET_SECONDS = 30.0
@@ -289,17 +290,11 @@ def bench_timeline(cast, records: int) -> bool:
 
 def main(argv=None) -> int:
     args = _arguments(argv)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    import django
-
-    django.setup()
-    from django.db import connection
+    django_setup()
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    print(f"Preparing a throwaway {connection.vendor} database (migrations)...", flush=True)
-    original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database(keep=args.keep) as connection:
         from workflows.demo import demo_cast_ensure
 
         cast = demo_cast_ensure()
@@ -307,11 +302,6 @@ def main(argv=None) -> int:
         results = [bench_overhead(cast, args.lifecycles), bench_timeline(cast, args.timeline)]
         results.append(bench_verify(cast, args.records, args.per_model))
         print("\nVERDICT: " + ("all audit targets met." if all(results) else "some audit targets NOT met (above)."))
-    finally:
-        if args.keep:
-            print(f"Kept the benchmark database {connection.settings_dict['NAME']}.")
-        else:
-            connection.creation.destroy_test_db(original_name, verbosity=0)
     return 0
 
 

@@ -29,6 +29,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from .database import django_setup, throwaway_database
+
 ROOT = Path(__file__).resolve().parent.parent
 SCAN_TARGET_MS = 100
 RATE_TARGET = 500
@@ -382,10 +384,7 @@ def _end_to_end(due_tasks, *, now, broker: str, concurrency: int) -> bool:
 
 def main(argv=None) -> int:
     args = _arguments(argv)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    import django
-
-    django.setup()
+    django_setup()
     from django.db import connection
     from django.utils import timezone
 
@@ -402,31 +401,25 @@ def main(argv=None) -> int:
     # Everything this run publishes goes to its own Redis, never to a shared one.
     redis, broker = _redis_start()
     app.conf.broker_url = broker
-    print(f"Preparing a throwaway {connection.vendor} database (migrations)...", flush=True)
-    original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    sys.stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", line_buffering=True)
     try:
-        from workflows.demo import demo_cast_ensure
+        with throwaway_database(keep=args.keep):
+            sys.stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", line_buffering=True)
+            from workflows.demo import demo_cast_ensure
 
-        cast = demo_cast_ensure()
-        now = timezone.now()
-        print(f"Database {connection.settings_dict['NAME']}: building the data set...", flush=True)
-        due_tasks = _data_set_build(args, reference=_reference(cast), now=now)
-        scan_ok = _scan_measure(now)
-        rate_ok = _end_to_end(due_tasks, now=now, broker=broker, concurrency=args.worker_concurrency)
-        print(
-            f"\nVERDICT: scan {'met' if scan_ok else 'NOT met'} (≤ {SCAN_TARGET_MS} ms), "
-            f"end to end {'met' if rate_ok else 'NOT met'} (≥ {RATE_TARGET}/s)."
-        )
-        return 0 if scan_ok and rate_ok else 1
+            cast = demo_cast_ensure()
+            now = timezone.now()
+            print(f"Database {connection.settings_dict['NAME']}: building the data set...", flush=True)
+            due_tasks = _data_set_build(args, reference=_reference(cast), now=now)
+            scan_ok = _scan_measure(now)
+            rate_ok = _end_to_end(due_tasks, now=now, broker=broker, concurrency=args.worker_concurrency)
+            print(
+                f"\nVERDICT: scan {'met' if scan_ok else 'NOT met'} (≤ {SCAN_TARGET_MS} ms), "
+                f"end to end {'met' if rate_ok else 'NOT met'} (≥ {RATE_TARGET}/s)."
+            )
+            return 0 if scan_ok and rate_ok else 1
     finally:
         redis.terminate()
         redis.wait(timeout=10)
-        if args.keep:
-            print(f"Kept the benchmark database {connection.settings_dict['NAME']}.")
-        else:
-            connection.close()
-            connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
 if __name__ == "__main__":

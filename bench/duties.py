@@ -15,11 +15,12 @@ product guarantees. The database is a throwaway one, as for `bench.lifecycle`.
 """
 
 import argparse
-import os
 import statistics
 import sys
 from contextlib import ExitStack
 from unittest import mock
+
+from .database import django_setup, throwaway_database
 
 STEPS_JUDGED = ["claim", "check_dossier", "survey", "evaluate", "recognise", "replicate"]
 
@@ -89,17 +90,10 @@ def _ratios(ours, theirs, *, n: int) -> tuple[dict[str, float], float, float]:
 
 def main(argv=None) -> int:
     args = _arguments(argv)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    import django
-
-    django.setup()
-    from django.db import connection
-
+    django_setup()
     from .lifecycle import TARGET_RATIO
 
-    print(f"Preparing a throwaway {connection.vendor} database (migrations)...", flush=True)
-    original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database(keep=args.keep) as connection:
         from workflows.demo import demo_cast_ensure
 
         from .drivers import BareDriver, DomainDriver
@@ -124,11 +118,6 @@ def main(argv=None) -> int:
             f"Target of the lifecycle benchmark: ≤ {TARGET_RATIO}× per step. "
             "A row below the target would mean the duties switched off there are what stands in its way."
         )
-    finally:
-        if args.keep:
-            print(f"Kept the benchmark database {connection.settings_dict['NAME']}.")
-        else:
-            connection.creation.destroy_test_db(original_name, verbosity=0)
     return 0
 
 

@@ -22,6 +22,8 @@ import statistics
 import sys
 import time
 
+from .database import django_setup, throwaway_database
+
 TARGET_RATIO = 1.3
 
 
@@ -99,7 +101,8 @@ def _report(domain, bare, *, n: int) -> bool:
         print(
             f"VERDICT: target ≤ {TARGET_RATIO}× per step NOT met for {', '.join(over)}. The extra time is the work "
             "each step does besides viewflow's bookkeeping, in the same transaction (areas above): form validation, "
-            "domain rows, audit records, deadline slots and notification outbox rows."
+            "domain rows, audit records, deadline slots and notification outbox rows; `python -m bench.duties` "
+            "measures each one's share."
         )
     else:
         print(f"VERDICT: every human step is within {TARGET_RATIO}× of the bare viewflow flow.")
@@ -108,15 +111,8 @@ def _report(domain, bare, *, n: int) -> bool:
 
 def main(argv=None) -> int:
     args = _arguments(argv)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    print(f"Preparing a throwaway {connection.vendor} database (migrations)...", flush=True)
-    original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    django_setup()
+    with throwaway_database(keep=args.keep) as connection:
         from workflows.demo import demo_cast_ensure
 
         from .drivers import BareDriver, DomainDriver, Samples
@@ -140,11 +136,6 @@ def main(argv=None) -> int:
         print(f"Data set at the end: {_data_set()}")
         print(f"{args.n} lifecycles per flow, interleaved, in {time.perf_counter() - started:.0f} s.\n")
         _report(domain_samples, bare_samples, n=args.n)
-    finally:
-        if args.keep:
-            print(f"Kept the benchmark database {connection.settings_dict['NAME']}.")
-        else:
-            connection.creation.destroy_test_db(original_name, verbosity=0)
     return 0
 
 
