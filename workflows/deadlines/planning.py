@@ -222,7 +222,7 @@ def task_url(*, task) -> str:
 
 
 def _new_task_notification(*, task) -> NotificationDraft | None:
-    """ "A task is waiting for you", to its owner or to every candidate while it is unclaimed."""
+    """The "new task" message: to the task's owner, or to every candidate while it is unclaimed."""
     if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
         return None
     return NotificationDraft(
