@@ -81,7 +81,9 @@ stop_started() {
 
 # Ctrl-C, TERM or any exit stops what this script started (and nothing else).
 stop_started_on_exit() {
-    trap '_exit_status=$?; trap - EXIT INT TERM HUP; stop_started; exit "$_exit_status"' EXIT
+    # SIGPIPE is ignored while stopping: with `make run | tee log`, Ctrl-C ends tee first,
+    # and a progress line written to the closed pipe must not kill this script half-way.
+    trap '_exit_status=$?; trap - EXIT INT TERM HUP; trap "" PIPE; stop_started 2>/dev/null; exit "$_exit_status"' EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM HUP
 }
