@@ -16,6 +16,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from recognition.models import AuditAction, Campaign, Criterion, Field, Level, Unit, User
+from recognition.models.units import full_name_expression
 from recognition.roles import Role, user_roles
 from recognition.selectors import units_visible_to
 from recognition.services.audit import audit_record
@@ -238,10 +239,16 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     form = UserChangeForm
     add_form = UserCreationForm
-    list_display = ("username", "first_name", "last_name", "unit", "is_active")
+    list_display = ("username", "full_name", "unit", "is_active")
     list_filter = ("is_active", "groups")
+    # Vietnamese order: Họ (family and middle names) before Tên (given name).
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(
+            (title, {**options, "fields": ("last_name", "first_name", "email")})
+            if "first_name" in options["fields"]
+            else (title, options)
+            for title, options in DjangoUserAdmin.fieldsets
+        ),
         (_("Đơn vị"), {"fields": ("unit", "position")}),
         (_("Nhật ký kiểm tra"), {"fields": ("audit_reason",)}),
     )
@@ -249,6 +256,10 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Đơn vị"), {"fields": ("unit", "position")}),
     )
+
+    @admin.display(description=_("Họ và tên"), ordering=full_name_expression())
+    def full_name(self, user: User) -> str:
+        return user.get_full_name()
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("unit")

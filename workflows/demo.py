@@ -33,7 +33,17 @@ from .services import registration_submit, task_claim, task_complete
 DEMO_PASSWORD = "kheo-demo-2026"
 
 PROVINCE_NAME = "Thành ủy Cần Thơ"
-COMMUNES = ["Phường Ninh Kiều", "Phường Cái Khế", "Phường Bình Thủy", "Xã Phong Điền", "Xã Thới Lai", "Phường Cái Răng"]
+# Written as official documents write them (Decree 30/2020/NĐ-CP, appendix II): inside an
+# organisation's name the kind of commune stays lower case and the proper name keeps its
+# capitals, "Hội Liên hiệp Phụ nữ phường Ninh Kiều".
+COMMUNES = [
+    "phường Ninh Kiều",
+    "phường Cái Khế",
+    "phường Bình Thủy",
+    "xã Phong Điền",
+    "xã Thới Lai",
+    "phường Cái Răng",
+]
 COMMUNE_UNITS = [
     ("Ủy ban nhân dân", UnitKind.GOVERNMENT),
     ("Ủy ban MTTQ Việt Nam", UnitKind.FATHERLAND_FRONT),
@@ -110,10 +120,14 @@ class DemoCast:
 
 
 def _unit(*, name: str, level: Level, kind: str, parent: Unit | None) -> Unit:
-    existing = (
-        (Unit.objects.get_children(parent) if parent else Unit.objects.get_root_nodes()).filter(name=name).first()
-    )
+    siblings = Unit.objects.get_children(parent) if parent else Unit.objects.get_root_nodes()
+    # Case-insensitive, so a demo database seeded before the names were written properly
+    # ("Hội Nông dân phường ninh kiều") is corrected instead of getting a second unit.
+    existing = siblings.filter(name__iexact=name).first()
     if existing:
+        if existing.name != name:
+            existing.name = name
+            existing.save(update_fields=["name"])
         return existing
     if parent is None:
         return Unit.objects.add_root(dict(name=name, level=level, kind=kind))
@@ -156,7 +170,7 @@ def demo_cast_ensure() -> DemoCast:
         )
         for unit_name, kind in COMMUNE_UNITS:
             submitter_units.append(
-                _unit(name=f"{unit_name} {commune_name.lower()}", level=commune_level, kind=kind, parent=commune)
+                _unit(name=f"{unit_name} {commune_name}", level=commune_level, kind=kind, parent=commune)
             )
     year = timezone.localdate().year
     campaign, _ = Campaign.objects.get_or_create(

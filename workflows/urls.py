@@ -29,6 +29,7 @@ audit_application = Application(
     icon="fact_check",
     app_name="audit",
     permission=can_audit,
+    menu_template_name="recognition/audit/menu.html",
     urlpatterns=audit_views.urlpatterns,
 )
 
@@ -36,6 +37,7 @@ notifications_application = Application(
     title=_("Thông báo"),
     icon="notifications",
     app_name="notifications",
+    menu_template_name="notifications/menu.html",
     urlpatterns=notifications_urls.urlpatterns,
 )
 

@@ -26,5 +26,22 @@ printf '\n#: viewflow/workflow/nodes/view.py:79\nmsgid "Reassign"\nmsgstr ""\n' 
 for bound in "less than" "greater than"; do
     printf '\n#: django/core/validators.py\n#, python-format\nmsgid "Ensure this value is %s or equal to %%(limit_value)s."\nmsgstr ""\n' "$bound" >> "$work/third_party.pot"
 done
+# The flow chart's gateway edge labels (viewflow/workflow/nodes/if_gate.py): set without
+# gettext, translated by our viewflow/workflow/graph.svg.
+for label in yes no; do
+    printf '\n#: viewflow/workflow/nodes/if_gate.py\nmsgid "%s"\nmsgstr ""\n' "$label" >> "$work/third_party.pot"
+done
+# Django admin and auth strings newer than Django's own Vietnamese catalogue ("Show counts",
+# "Choose all %s"...): the English template's entries that the Vietnamese file lacks.
+missing() {  # missing DOMAIN CATALOGUE_DIR: msgids of en/DOMAIN.po absent from vi/DOMAIN.po
+    msgattrib --no-wrap --set-obsolete --only-file="$2/vi/LC_MESSAGES/$1.po" "$2/en/LC_MESSAGES/$1.po" |
+        msgattrib --no-wrap --no-obsolete
+}
+missing django "$site/django/contrib/admin/locale" > "$work/admin.pot"
+missing django "$site/django/contrib/auth/locale" > "$work/auth.pot"
+msgcat --use-first --no-wrap "$work/third_party.pot" "$work/admin.pot" "$work/auth.pot" -o "$work/third_party.pot"
+missing djangojs "$site/django/contrib/admin/locale" > "$work/djangojs.pot"
 msgmerge --update --no-wrap --backup=none config/locale/vi/LC_MESSAGES/django.po "$work/third_party.pot"
+msgmerge --update --no-wrap --backup=none config/locale/vi/LC_MESSAGES/djangojs.po "$work/djangojs.pot"
 msgfmt --check --statistics -o /dev/null config/locale/vi/LC_MESSAGES/django.po
+msgfmt --check --statistics -o /dev/null config/locale/vi/LC_MESSAGES/djangojs.po

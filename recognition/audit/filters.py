@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from recognition.models import AuditAction, AuditEvent, Field
+from recognition.models.units import full_name_expression
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -28,10 +29,8 @@ class AuditEventFilter(django_filters.FilterSet):
 
     def filter_actor(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(
-            Q(actor_label__icontains=value)
-            | Q(actor__first_name__icontains=value)
-            | Q(actor__last_name__icontains=value)
+        return queryset.annotate(actor_full_name=full_name_expression("actor__")).filter(
+            Q(actor_label__icontains=value) | Q(actor_full_name__icontains=value)
         )
 
     def filter_unit(self, queryset, name, value):

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView, View
 from recognition.audit.bundle import bundle_build, bundle_dumps
 from recognition.audit.filters import AuditEventFilter
 from recognition.audit.pdf import trail_pdf
-from recognition.audit.presentation import entries_describe
+from recognition.audit.presentation import entries_describe, person
 from recognition.audit.selectors import (
     audit_events_visible_to,
     audit_models_visible_to,
@@ -106,7 +106,7 @@ class PdfExportView(AuditorRequiredMixin, View):
             movement_model=movement_model,
             entries=entries_describe(list(model_timeline(movement_model=movement_model))),
             head_hash=head.head_hash if head else "",
-            exported_by=request.user.get_username(),
+            exported_by=person(request.user),
         )
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{_export_name(movement_model, "pdf")}"'

@@ -229,7 +229,7 @@ class TaskListView(TaskListColumnsMixin, flow_views.DashboardTaskListView):
     status_label.short_description = _("Trạng thái")
 
     def owner_name(self, task):
-        return (task.owner.get_full_name() or task.owner.username) if task.owner else ""
+        return task.owner.display_name if task.owner else ""
 
     owner_name.short_description = _("Người xử lý")
 
