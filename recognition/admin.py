@@ -87,6 +87,18 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # A read-only page changes nothing, so it has no reason to give (and Django would
+        # show the form-only field as "Audit reason: None").
+        return [
+            (title, {**options, "fields": [name for name in options["fields"] if name != "audit_reason"]})
+            for title, options in fieldsets
+            if any(name != "audit_reason" for name in options["fields"])
+        ]
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
@@ -168,10 +180,14 @@ class UnitAdmin(AuditedModelAdmin):
     """Units of the admin's subtree; a new unit is added under a unit of that subtree."""
 
     form = UnitForm
-    list_display = ("name", "level", "kind", "depth", "is_active")
+    list_display = ("name", "level", "kind", "tree_depth", "is_active")
     list_filter = ("level", "kind", "is_active")
     search_fields = ("name",)
     ordering = ("path",)
+
+    @admin.display(description=_("Bậc trong cây đơn vị"), ordering="depth")
+    def tree_depth(self, unit: Unit) -> int:
+        return unit.depth
 
     def get_queryset(self, request):
         return units_visible_to(user=request.user).select_related("level")

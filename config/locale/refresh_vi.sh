@@ -33,8 +33,9 @@ for label in yes no; do
 done
 # Django admin and auth strings newer than Django's own Vietnamese catalogue ("Show counts",
 # "Choose all %s"...): the English template's entries that the Vietnamese file lacks.
-missing() {  # missing DOMAIN CATALOGUE_DIR: msgids of en/DOMAIN.po absent from vi/DOMAIN.po
-    msgattrib --no-wrap --set-obsolete --only-file="$2/vi/LC_MESSAGES/$1.po" "$2/en/LC_MESSAGES/$1.po" |
+missing() {  # missing DOMAIN CATALOGUE_DIR: msgids of en/DOMAIN.po that vi/DOMAIN.po does not translate
+    msgattrib --no-wrap --translated --no-fuzzy "$2/vi/LC_MESSAGES/$1.po" -o "$work/translated.po"
+    msgattrib --no-wrap --set-obsolete --only-file="$work/translated.po" "$2/en/LC_MESSAGES/$1.po" |
         msgattrib --no-wrap --no-obsolete
 }
 missing django "$site/django/contrib/admin/locale" > "$work/admin.pot"
