@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from notifications.services import notifications_create, notifications_deliver
 from recognition.models import Unit
-from tests.recognition.audit_support import check, register
+from tests.recognition.audit_support import check, register, survey
 from tests.workflows.api_support import api_for
 from tests.workflows.views_support import process_url, task_url
 from workflows.demo import demo_cast_ensure
@@ -342,3 +342,41 @@ def test_read_only_admin_page_has_no_untranslated_audit_reason(client, named):
     assert "Audit reason" not in body
     assert ">Bậc trong cây đơn vị</a>" in units
     assert ">Depth</a>" not in units
+
+
+# viewflow's own task and process pages (an admin's undo / cancel)
+
+
+@pytest.fixture
+def in_evaluation(named, dossier):
+    """A model whose council seats are open: three evaluate tasks, each carrying its member in task.data."""
+    model = register(named, dossier)
+    check(named, model, accept=True)
+    survey(named, model)
+    return model
+
+
+def test_task_cancel_page_labels_are_vietnamese(client, named, in_evaluation):
+    task = RecognitionTask.objects.filter(process=in_evaluation.process, finished__isnull=True).order_by("pk").first()
+    client.force_login(named.admin)
+
+    body = client.get(task_url(task, "cancel")).content.decode()
+
+    assert task.flow_task.name == "evaluate"
+    assert '<md-outlined-text-field label="Nội dung" icon="description" disabled' in body
+    assert f'label="Người xử lý" icon="account_box" disabled value="{task.owner.display_name}"' in body
+    assert 'label="Quyền cần có" icon="lock"' in body
+    assert 'alt="Sơ đồ quy trình"' in body
+    for english in ('label="Brief"', 'label="Owner"', 'label="Permission"', 'alt="flow graph"', "{&#x27;member&#x27;"):
+        assert english not in body
+
+
+def test_process_cancel_page_names_steps_by_their_titles(client, named, in_evaluation):
+    client.force_login(named.admin)
+
+    body = client.get(f"/recognition/{in_evaluation.process.pk}/cancel/").content.decode()
+
+    assert "3 nhiệm vụ đang mở</h4>" in body
+    assert body.count(">\n                        Chấm điểm\n                      </a>") == 3
+    assert "tasks active" not in body
+    assert "Evaluate" not in body
