@@ -380,3 +380,17 @@ def test_process_cancel_page_names_steps_by_their_titles(client, named, in_evalu
     assert body.count(">\n                        Chấm điểm\n                      </a>") == 3
     assert "tasks active" not in body
     assert "Evaluate" not in body
+
+
+def test_profile_page_shows_the_name_in_vietnamese_order_and_yes_no_in_vietnamese(client, named):
+    client.force_login(named.standing_body)
+
+    body = client.get("/accounts/profile/").content.decode()
+    rows = dict(re.findall(r'<th class="vf-list__table-header[^"]*">([^<]*)</th>\s*<td>([^<]*)</td>', body))
+
+    assert '<h1 class="mdc-typography--headline6">Trần Văn Minh</h1>' in body
+    assert rows["Họ và tên"] == "Trần Văn Minh"
+    assert (rows["Kích hoạt"], rows["Quyền siêu quản trị"]) == ("Có", "Không")
+    assert "Tên" not in rows and "Họ" not in rows
+    assert "True" not in rows.values() and "False" not in rows.values()
+    assert "Thuongtruc" not in body

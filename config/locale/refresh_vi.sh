@@ -26,6 +26,8 @@ printf '\n#: viewflow/workflow/nodes/view.py:79\nmsgid "Reassign"\nmsgstr ""\n' 
 for bound in "less than" "greater than"; do
     printf '\n#: django/core/validators.py\n#, python-format\nmsgid "Ensure this value is %s or equal to %%(limit_value)s."\nmsgstr ""\n' "$bound" >> "$work/third_party.pot"
 done
+# Django's "superuser status", left half English by Django's Vietnamese.
+printf '\n#: django/contrib/auth/models.py\nmsgid "superuser status"\nmsgstr ""\n' >> "$work/third_party.pot"
 # The flow chart's gateway edge labels (viewflow/workflow/nodes/if_gate.py): set without
 # gettext, translated by our viewflow/workflow/graph.svg.
 for label in yes no; do
