@@ -12,12 +12,12 @@ import re
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.utils import translation
 from pypdf import PdfReader
 
 from notifications.services import notifications_create, notifications_deliver
 from recognition.models import Unit
 from tests.recognition.audit_support import check, register, survey
+from tests.test_i18n import restore_active_language  # noqa: F401  (autouse: an English request leaks no English)
 from tests.workflows.api_support import api_for
 from tests.workflows.views_support import process_url, task_url
 from workflows.demo import demo_cast_ensure
@@ -45,13 +45,6 @@ CHART_LABELS = {
     "end": "Hoàn thành",
     "rejected": "Không công nhận",
 }
-
-
-@pytest.fixture(autouse=True)
-def restore_active_language():
-    language = translation.get_language()
-    yield
-    translation.activate(language)
 
 
 @pytest.fixture
