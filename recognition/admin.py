@@ -24,6 +24,9 @@ from recognition.services.audit import audit_record
 HIDDEN_VALUE = "******"
 SECRET_FIELDS = {"password"}
 
+# The admin names the product, not "Trang quản trị cho Django" / "Trang web admin Django".
+admin.site.site_header = admin.site.site_title = _("Khéo — Dân vận khéo")
+
 
 def _plain(value):
     if hasattr(value, "isoformat"):

@@ -387,3 +387,15 @@ def test_profile_page_shows_the_name_in_vietnamese_order_and_yes_no_in_vietnames
     assert "Tên" not in rows and "Họ" not in rows
     assert "True" not in rows.values() and "False" not in rows.values()
     assert "Thuongtruc" not in body
+
+
+def test_admin_index_names_the_product_in_vietnamese(client, named):
+    client.force_login(named.admin)
+
+    body = client.get("/admin/").content.decode()
+
+    assert "<title>Quản trị hệ thống | Khéo — Dân vận khéo</title>" in body
+    assert '<a href="/admin/">Khéo — Dân vận khéo</a>' in body
+    assert 'title="Các bảng dữ liệu của Công nhận mô hình, điển hình"' in body
+    for half_english in ("Django", "models trong", "superuser"):
+        assert half_english not in body

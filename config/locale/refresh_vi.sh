@@ -26,8 +26,11 @@ printf '\n#: viewflow/workflow/nodes/view.py:79\nmsgid "Reassign"\nmsgstr ""\n' 
 for bound in "less than" "greater than"; do
     printf '\n#: django/core/validators.py\n#, python-format\nmsgid "Ensure this value is %s or equal to %%(limit_value)s."\nmsgstr ""\n' "$bound" >> "$work/third_party.pot"
 done
-# Django's "superuser status", left half English by Django's Vietnamese.
-printf '\n#: django/contrib/auth/models.py\nmsgid "superuser status"\nmsgstr ""\n' >> "$work/third_party.pot"
+# Django messages whose Vietnamese is left half English ("trạng thái superuser", "Các mô
+# models trong …", "Site quản trị hệ thống."): reworded in our file.
+for message in "superuser status" "Site administration" "Models in the %(name)s application"; do
+    printf '\n#: django/contrib\nmsgid "%s"\nmsgstr ""\n' "$message" >> "$work/third_party.pot"
+done
 # The flow chart's gateway edge labels (viewflow/workflow/nodes/if_gate.py): set without
 # gettext, translated by our viewflow/workflow/graph.svg.
 for label in yes no; do
