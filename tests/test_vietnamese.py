@@ -15,7 +15,7 @@ from django.db import transaction
 from pypdf import PdfReader
 
 from notifications.services import notifications_create, notifications_deliver
-from recognition.models import Unit
+from recognition.models import Unit, User
 from tests.recognition.audit_support import check, register, survey
 from tests.test_i18n import restore_active_language  # noqa: F401  (autouse: an English request leaks no English)
 from tests.workflows.api_support import api_for
@@ -265,13 +265,17 @@ def test_demo_seed_corrects_lower_cased_unit_names_instead_of_duplicating(db):
     demo_cast_ensure()
     old = Unit.objects.get(name="Hội Nông dân phường Ninh Kiều")
     Unit.objects.filter(pk=old.pk).update(name="Hội Nông dân phường ninh kiều")
-    units = Unit.objects.count()
+    officer = User.objects.get(last_name="Cán bộ Hội Nông dân phường Ninh", first_name="Kiều")
+    User.objects.filter(pk=officer.pk).update(last_name="Cán bộ Hội Nông dân phường ninh", first_name="kiều")
+    units, users = Unit.objects.count(), User.objects.count()
 
     demo_cast_ensure()
 
     old.refresh_from_db()
+    officer.refresh_from_db()
     assert old.name == "Hội Nông dân phường Ninh Kiều"
-    assert Unit.objects.count() == units
+    assert officer.get_full_name() == "Cán bộ Hội Nông dân phường Ninh Kiều"
+    assert (Unit.objects.count(), User.objects.count()) == (units, users)
 
 
 def test_pages_show_unit_names_as_written(client, claimed):

@@ -141,9 +141,18 @@ def _demo_password_hash() -> str:
 
 
 def _user(*, username: str, full_name: str, role: str, unit: Unit) -> User:
+    """`full_name` in Vietnamese order: the last word is the given name (Tên), the rest the Họ."""
+    last_name, _, first_name = full_name.rpartition(" ")
     user = User.objects.filter(username=username).first()
+    if (
+        user is not None
+        and user.get_full_name() != full_name
+        and user.get_full_name().casefold() == full_name.casefold()
+    ):
+        # Seeded before unit names kept their capitals ("Cán bộ Công an phường bình thủy").
+        user.last_name, user.first_name = last_name, first_name
+        user.save(update_fields=["last_name", "first_name"])
     if user is None:
-        last_name, _, first_name = full_name.rpartition(" ")
         user = User.objects.create(
             username=username,
             password=_demo_password_hash(),
