@@ -403,3 +403,14 @@ def test_admin_index_names_the_product_in_vietnamese(client, named):
     assert 'title="Các bảng dữ liệu của Công nhận mô hình, điển hình"' in body
     for half_english in ("Django", "models trong", "superuser"):
         assert half_english not in body
+
+
+def test_refusal_page_is_titled_with_the_product_name(client, world):
+    client.force_login(world.submitter)
+
+    response = client.get("/audit/")
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "<title>403 Không có quyền truy cập - Khéo — Dân vận khéo</title>" in body
+    assert "Django Material" not in body
