@@ -11,6 +11,7 @@ import uuid
 from contextlib import closing
 from dataclasses import dataclass
 
+import environ
 import psycopg
 import pytest
 from django.core.management import CommandError, call_command
@@ -229,3 +230,38 @@ def test_a_role_name_that_is_not_a_plain_identifier_is_refused():
     with pytest.raises(CommandError, match="Tên vai trò không hợp lệ"):
         db_roles(app_role='kheo"; DROP TABLE recognition_auditevent; --')
     assert AuditEvent.objects.count() == 0
+
+
+def test_print_url_names_the_default_app_role_with_its_password(monkeypatch):
+    password = "p@ss:/wörd?"
+    monkeypatch.setenv("KHEO_TEST_APP_PASSWORD", password)
+    role = f"{connection.settings_dict['NAME']}_app"
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("db_roles", password_env="KHEO_TEST_APP_PASSWORD", print_url=True, stdout=out, stderr=err)
+        url = out.getvalue().strip()
+        parsed = environ.Env.db_url_config(url)
+
+        assert out.getvalue().count("\n") == 1
+        assert f"Đã tạo vai trò {role}." in err.getvalue()
+        assert (parsed["USER"], parsed["PASSWORD"], parsed["NAME"]) == (
+            role,
+            password,
+            connection.settings_dict["NAME"],
+        )
+        with closing(psycopg.connect(url)) as conn:
+            assert conn.execute("SELECT current_user").fetchone() == (role,)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{role}"')
+            cursor.execute(f'DROP ROLE "{role}"')
+
+
+def test_password_env_that_is_not_set_is_refused(monkeypatch):
+    monkeypatch.delenv("KHEO_TEST_MISSING_PASSWORD", raising=False)
+
+    with pytest.raises(CommandError, match="Biến môi trường KHEO_TEST_MISSING_PASSWORD chưa được đặt hoặc rỗng."):
+        db_roles(app_role="kheo_test_never_created", password_env="KHEO_TEST_MISSING_PASSWORD")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'kheo_test_never_created'")
+        assert cursor.fetchone() == (0,)
