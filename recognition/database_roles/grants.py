@@ -14,33 +14,35 @@ ORDINARY_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 GUARD_FUNCTION = "kheo_forward_only_guard"
 
-# Runs on every head move: plain comparisons, no table read but the owner look-up, and
-# search_path pinned so nothing the app role creates can shadow what it calls.
+# Called only for a row that breaks the rule (the triggers' WHEN clauses test it, so a
+# head moving forward costs no function call); search_path pinned so nothing the app role
+# creates can shadow what it calls.
 GUARD_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION {GUARD_FUNCTION}() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog AS $$
-DECLARE
-    counter text := TG_ARGV[0];
 BEGIN
-    -- The owner runs migrations and repairs; it could disable this trigger anyway.
+    -- The owner runs migrations and repairs; it could disable these triggers anyway.
     IF pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
         RETURN COALESCE(NEW, OLD);
     END IF;
     IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION '% rows cannot be deleted', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
     ELSIF TG_OP = 'INSERT' THEN
-        IF (to_jsonb(NEW) ->> counter)::numeric <> 0 THEN
-            RAISE EXCEPTION 'a new % row must start with % = 0', TG_TABLE_NAME, counter
-                USING ERRCODE = 'insufficient_privilege';
-        END IF;
-    ELSIF (to_jsonb(NEW) ->> counter)::numeric <= (to_jsonb(OLD) ->> counter)::numeric THEN
-        RAISE EXCEPTION '% can only move forward: % % -> % refused', TG_TABLE_NAME, counter,
-            to_jsonb(OLD) ->> counter, to_jsonb(NEW) ->> counter USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'a new % row must start with % = 0', TG_TABLE_NAME, TG_ARGV[0]
+            USING ERRCODE = 'insufficient_privilege';
     END IF;
-    RETURN NEW;
+    RAISE EXCEPTION '% can only move forward: % % -> % refused', TG_TABLE_NAME, TG_ARGV[0],
+        to_jsonb(OLD) ->> TG_ARGV[0], to_jsonb(NEW) ->> TG_ARGV[0] USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
 """
+
+# (event, WHEN condition) of each guard trigger; {counter} is the quoted counter column.
+GUARD_TRIGGERS = {
+    "insert": ("INSERT", "NEW.{counter} <> 0"),
+    "update": ("UPDATE", "NEW.{counter} <= OLD.{counter}"),
+    "delete": ("DELETE", "true"),
+}
 
 
 class RoleSetupError(Exception):
@@ -173,10 +175,17 @@ def _role_upsert(cursor, *, role: str, password: str | None, owner: str) -> bool
 def _guards_install(cursor) -> None:
     cursor.execute(GUARD_FUNCTION_SQL)
     for table, rule in forward_only_tables().items():
-        trigger = sql.Identifier(f"{table}_forward_only")
-        cursor.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(trigger, sql.Identifier(table)))
-        cursor.execute(
-            sql.SQL(
-                "CREATE TRIGGER {} BEFORE INSERT OR UPDATE OR DELETE ON {} FOR EACH ROW EXECUTE FUNCTION {}({})"
-            ).format(trigger, sql.Identifier(table), sql.Identifier(GUARD_FUNCTION), sql.Literal(rule.counter))
-        )
+        name, counter = sql.Identifier(table), sql.Identifier(rule.counter)
+        for suffix, (event, condition) in GUARD_TRIGGERS.items():
+            trigger = sql.Identifier(f"{table}_forward_only_{suffix}")
+            cursor.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(trigger, name))
+            cursor.execute(
+                sql.SQL("CREATE TRIGGER {} BEFORE {} ON {} FOR EACH ROW WHEN ({}) EXECUTE FUNCTION {}({})").format(
+                    trigger,
+                    sql.SQL(event),
+                    name,
+                    sql.SQL(condition).format(counter=counter),
+                    sql.Identifier(GUARD_FUNCTION),
+                    sql.Literal(rule.counter),
+                )
+            )
