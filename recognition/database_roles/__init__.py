@@ -7,14 +7,16 @@ and read rows: it owns nothing, so it cannot ALTER them or disable their trigger
 has no UPDATE, DELETE or TRUNCATE privilege on them.
 
 The chain heads must move when a record is appended, so the app role may UPDATE the
-columns that move (column privileges: never `chain_key`), and a trigger installed here
-refuses, for every role but the owner, a head that does not move forward, a new head
-that does not start at zero, and any DELETE. The writer (`recognition.services.audit`)
+columns that move (column privileges: never `chain_key`), and triggers installed with
+the grants (`grants.py`) refuse, for every role but the owner, a head that does not move
+forward, a new head that does not start at zero, and any DELETE. The writer (`recognition.services.audit`)
 needs no change: it locks, inserts and moves heads exactly as before. No SECURITY
 DEFINER function exists, so there is no owner-privileged code path to abuse.
 
 Everything is driven by the lists below: a new append-only audit table is one line in
 `APPEND_ONLY_MODELS`, then `manage.py db_roles` (after `migrate`) grants accordingly.
+Code that runs as the app role must not lock rows of an append-only table
+(`select_for_update` needs UPDATE): lock a head, or take an advisory lock.
 """
 
 from dataclasses import dataclass
