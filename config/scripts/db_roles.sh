@@ -18,6 +18,7 @@ db_roles_ensure() {
         postgres://* | postgresql://* | pgsql://* | psql://* | postgis://*) ;;
         *) return 0 ;;
     esac
+    mkdir -p "$VAR_DIR"
     if [ -n "${DATABASE_MIGRATION_URL:-}" ]; then
         "$VENV_BIN/python" manage.py db_roles || fail "could not grant the app role its privileges (see above)."
     else
