@@ -265,3 +265,13 @@ def test_password_env_that_is_not_set_is_refused(monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'kheo_test_never_created'")
         assert cursor.fetchone() == (0,)
+
+
+def test_an_app_role_that_holds_the_owners_privileges_is_refused(app_role):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        (owner,) = cursor.fetchone()
+        cursor.execute(f'GRANT "{owner}" TO "{app_role.name}"')
+
+    with pytest.raises(CommandError, match=f"Vai trò {app_role.name} có quyền của chủ sở hữu {owner}"):
+        db_roles(app_role=app_role.name)
