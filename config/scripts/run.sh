@@ -33,6 +33,11 @@ redis_ensure
 
 say "applying migrations"
 "$VENV_BIN/python" manage.py migrate --noinput -v 0
+# --- Database roles (issue 8): on PostgreSQL, from here on DATABASE_URL is the app role, ---
+# --- which cannot rewrite the audit trail (config/scripts/db_roles.sh).                  ---
+source "$ROOT/config/scripts/db_roles.sh"
+db_roles_ensure
+# --- end of database roles ---------------------------------------------------------------
 say "loading demo data (idempotent; the first time takes about a minute)"
 "$VENV_BIN/python" manage.py seed_demo
 

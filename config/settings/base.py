@@ -1,5 +1,8 @@
 """Settings shared by every environment. Values that vary come from `config.env`."""
 
+import sys
+from pathlib import Path
+
 from celery.schedules import crontab
 from kombu import Queue
 
@@ -67,6 +70,19 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'kheo.sqlite3'}"),
 }
+# The web server and the workers connect with DATABASE_URL, as a role that can add to the audit
+# trail but not rewrite it; `migrate` and `db_roles` connect as the owner of the tables,
+# DATABASE_MIGRATION_URL, when it is set (see recognition/database_roles and the README).
+DATABASE_APP_SETTINGS = dict(DATABASES["default"])
+DATABASE_MIGRATION_URL = env("DATABASE_MIGRATION_URL", default="")
+OWNER_COMMANDS = {"migrate", "db_roles"}
+if (
+    DATABASE_MIGRATION_URL
+    and len(sys.argv) > 1
+    and Path(sys.argv[0]).name in {"manage.py", "django-admin", "__main__.py"}
+    and sys.argv[1] in OWNER_COMMANDS
+):
+    DATABASES["default"] = env.db_url_config(DATABASE_MIGRATION_URL)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; wait for the lock instead of failing at once.

@@ -300,6 +300,18 @@ def _chain_head_created(chain_key: str) -> _Head:
         return _Head(head.pk, head.sequence, head.head_hash, head.updated_at)
 
 
+# Serialises sealers on PostgreSQL (SQLite serialises writers itself). A row lock on the
+# digest table would need the UPDATE privilege the app role must not have there
+# (recognition.database_roles); an advisory lock needs none.
+_DIGEST_LOCK_KEY = 0x6B68656F
+
+
+def _digest_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DIGEST_LOCK_KEY])
+
+
 def audit_digest_seal(*, day: date | None = None) -> AuditDigest:
     """Seal the heads of every chain that grew since the previous digest (idempotent per day).
 
@@ -307,10 +319,11 @@ def audit_digest_seal(*, day: date | None = None) -> AuditDigest:
     """
     day = day or timezone.localdate()
     with transaction.atomic():
+        _digest_lock()
         existing = AuditDigest.objects.filter(day=day).first()
         if existing is not None:
             return existing
-        previous = AuditDigest.objects.select_for_update().order_by("-day").first()
+        previous = AuditDigest.objects.order_by("-day").first()
         heads = AuditChainHead.objects.all()
         if previous is not None:
             # Overlap the previous seal: a head written by a transaction that committed
