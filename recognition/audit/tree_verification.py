@@ -267,9 +267,9 @@ def leaf_differences(record_id, chain_key, sequence, record_hash, occurred_at: s
                 % {
                     "index": tree_index,
                     "old": leaf_sequence,
-                    "old_chain": leaf_chain,
+                    "old_chain": describe_chain(leaf_chain),
                     "new": sequence,
-                    "new_chain": chain_key,
+                    "new_chain": describe_chain(chain_key),
                 }
             )
         else:

@@ -21,6 +21,7 @@ from workflows.services import task_claim, task_complete
 pytestmark = pytest.mark.django_db
 IS_POSTGRES = connection.vendor == "postgresql"
 TABLE = AuditEvent._meta.db_table
+HEADS = AuditChainHead._meta.db_table
 
 
 @contextmanager
@@ -30,7 +31,8 @@ def tampering():
         with connection.cursor() as cursor:
             # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
+            for table in (TABLE, HEADS):
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
     try:
         with connection.cursor() as cursor:
             yield cursor
@@ -38,7 +40,8 @@ def tampering():
         if IS_POSTGRES:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
+                for table in (TABLE, HEADS):
+                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
@@ -209,7 +212,7 @@ def test_rewritten_chain_contradicts_the_daily_seal(trail):
                 [event.reason, event.previous_hash, event.record_hash, event.pk],
             )
             previous = event.record_hash
-    AuditChainHead.objects.filter(chain_key=f"model:{model.pk}").update(head_hash=previous)
+        cursor.execute(f"UPDATE {HEADS} SET head_hash = %s WHERE chain_key = %s", [previous, f"model:{model.pk}"])
 
     message = verify_failure()
     assert f"bản ghi id={events[-1].pk} (vị trí 7)" in message
@@ -239,9 +242,16 @@ def test_failed_audit_insert_rolls_back_the_transition(world, dossier):
     model = register(world, dossier)
     task = RecognitionTask.objects.get(process__recognitionprocess__movement_model=model, flow_task_type="HUMAN")
     task_claim(task_id=task.pk, user=world.standing_body)
+    # Occupy the chain's next position behind the writer's back: the next audit insert collides with it.
+    head = AuditChainHead.objects.get(chain_key=f"model:{model.pk}")
+    AuditEvent.objects.create(
+        occurred_at=head.updated_at,
+        actor_label="x",
+        action="dossier_edited",
+        chain_key=head.chain_key,
+        sequence=head.sequence + 1,
+    )
     records_before = AuditEvent.objects.count()
-    # Desynchronise the chain head: the next audit insert collides with an existing position.
-    AuditChainHead.objects.filter(chain_key=f"model:{model.pk}").update(sequence=1)
 
     with pytest.raises(IntegrityError):
         task_complete(task_id=task.pk, user=world.standing_body, data={"decision": "accept"})
