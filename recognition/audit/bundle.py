@@ -89,6 +89,7 @@ def _tree_section(records: list[dict]) -> dict | None:
     when no checkpoint can be signed (no key configured): the bundle then carries
     the chain only, as version 1 did.
     """
+    from recognition.audit.selectors import audit_tree_load
     from recognition.audit.signing import SigningKeyError
     from recognition.models.audit import AuditLeaf
     from recognition.services.audit_tree import AuditTreeBroken, checkpoint_current, checkpoint_json
@@ -100,8 +101,7 @@ def _tree_section(records: list[dict]) -> dict | None:
     if checkpoint is None:
         return None
     size = checkpoint.tree_size
-    leaves = AuditLeaf.objects.filter(tree_index__lt=size).order_by("tree_index").values_list("leaf_hash", flat=True)
-    tree = merkle.Tree([bytes.fromhex(value) for value in leaves.iterator(chunk_size=20_000)])
+    tree = audit_tree_load(size=size)
     positions = dict(
         AuditLeaf.objects.filter(event_id__in=[r["id"] for r in records], tree_index__lt=size).values_list(
             "event_id", "tree_index"
