@@ -254,7 +254,12 @@ class _Discard:
 
 
 def leaf_differences(record_id, chain_key, sequence, record_hash, occurred_at: str, leaf, thresholds: dict) -> list:
-    """What is wrong with one record against the leaf made from it (`leaf` from the LEFT JOIN; None if absent)."""
+    """What is wrong with one record against the leaf made from it (`leaf` from the LEFT JOIN; None if absent).
+
+    `thresholds` holds "delay" (the maximum merge delay) and "first_size": the leaves
+    of the first checkpoint are the trail that existed before the tree did, appended
+    long after they were written, so they are not called backdated.
+    """
     tree_index, leaf_chain, leaf_sequence, leaf_hash, appended_at = leaf
     differences = []
     if merkle.record_leaf_hash(record_id, chain_key, sequence, record_hash).hex() != leaf_hash:
@@ -277,6 +282,8 @@ def leaf_differences(record_id, chain_key, sequence, record_hash, occurred_at: s
                 _("bản ghi đã bị sửa (và tính lại mã băm) sau khi vào cây ở vị trí %(index)s: mã băm lá khác")
                 % {"index": tree_index}
             )
+    if tree_index < thresholds["first_size"]:
+        return differences
     threshold = thresholds.get(appended_at)
     if threshold is None:
         threshold = thresholds[appended_at] = chain.canonical_time(

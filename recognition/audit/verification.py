@@ -180,7 +180,7 @@ def database_verify(
     from django.conf import settings
     from django.db import connection, connections
 
-    from recognition.models.audit import AuditChainHead
+    from recognition.models.audit import AuditChainHead, AuditCheckpoint
 
     from .keys import trusted_public_keys
 
@@ -199,6 +199,7 @@ def database_verify(
         chunk_size=chunk_size,
         max_problems=max_problems,
         merge_delay=timedelta(seconds=getattr(settings, "KHEO_AUDIT_MAX_MERGE_DELAY_SECONDS", 3600)),
+        first_size=AuditCheckpoint.objects.order_by("tree_size").values_list("tree_size", flat=True).first() or 0,
     )
     if jobs == 1:
         vouched_until = checkpoints_verify(report, witnesses=witnesses or [], public_keys=public_keys)
@@ -323,7 +324,7 @@ def _shard_verify(shard: int, shards: int) -> _ShardResult:
     check_files = _SHARED["check_files"]
     result = _ShardResult(Report(max_problems=_SHARED["max_problems"]), set(), {}, [], [])
     report = result.report
-    thresholds = {"delay": _SHARED["merge_delay"]}
+    thresholds = {"delay": _SHARED["merge_delay"], "first_size": _SHARED["first_size"]}
     head_label = _("đầu chuỗi")
     sql, time_is_text = _records_sql(connection, shard, shards)
     loads = orjson.loads
