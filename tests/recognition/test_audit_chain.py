@@ -1,7 +1,6 @@
 """Tamper evidence: raw-SQL tampering is reported with the right record; the trigger; rollback on audit failure."""
 
 import hashlib
-from contextlib import contextmanager
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,6 +13,7 @@ from recognition.models import AuditEvent, DossierReview, ModelStage
 from recognition.models.audit import AuditChainHead, AuditDigest
 from recognition.services.attachments import attachments_store
 from recognition.services.audit import audit_digest_seal
+from tests.recognition.audit.support import insider as tampering
 from tests.recognition.audit_support import check, register
 from workflows.models import RecognitionTask
 from workflows.services import task_claim, task_complete
@@ -22,27 +22,6 @@ pytestmark = pytest.mark.django_db
 IS_POSTGRES = connection.vendor == "postgresql"
 TABLE = AuditEvent._meta.db_table
 HEADS = AuditChainHead._meta.db_table
-
-
-@contextmanager
-def tampering():
-    """Raw SQL past the append-only trigger (PostgreSQL); SQLite has no trigger to disable."""
-    if IS_POSTGRES:
-        with connection.cursor() as cursor:
-            # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for table in (TABLE, HEADS):
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-    try:
-        with connection.cursor() as cursor:
-            yield cursor
-    finally:
-        if IS_POSTGRES:
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                for table in (TABLE, HEADS):
-                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def verify_failure() -> str:

@@ -350,3 +350,21 @@ def test_checkpoint_command_prints_or_writes_the_current_checkpoint(world, dossi
     data = json.loads(out.text)
     assert data == checkpoint_json(AuditCheckpoint.objects.get())
     assert data["tree_size"] == 2
+
+
+def test_seal_records_render_on_the_search_page(client, world, dossier):
+    from recognition.roles import Role
+    from recognition.services.audit import audit_digest_seal
+    from tests.factories import user_with_role
+
+    register(world, dossier)
+    digest = audit_digest_seal()
+    superuser = user_with_role(role=Role.AUDITOR, unit=world.province, username="sieu", is_superuser=True)
+    client.force_login(superuser)
+    response = client.get("/audit/", {"action": "audit_sealed"})
+    assert response.status_code == 200
+    assert "Niêm phong nhật ký hằng ngày" in response.content.decode()
+    assert AuditEvent.objects.get(action="audit_sealed").payload == {
+        "day": digest.day.isoformat(),
+        "digest_hash": digest.digest_hash,
+    }
