@@ -269,8 +269,12 @@ def _jobs(connection, jobs: int | None) -> int:
 
 
 def _shard_verify_in_child(shard: int, shards: int):
-    from django.db import connections
+    from django.db import connection, connections
 
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Each worker sorts its shard by chain: in memory rather than in temporary files.
+            cursor.execute("SET work_mem = '256MB'")
     try:
         return _shard_verify(shard, shards)
     finally:
