@@ -224,7 +224,11 @@ def _tree_verify(bundle: dict, chain_key: str, records: list, verdict: BundleVer
     checkpoint = tree.get("checkpoint") if isinstance(tree, dict) else None
     shape = checkpoint_shape_problem(checkpoint)
     if shape:
-        report.add(Problem(CHECKPOINT_KEY, None, None, (_("gói không mang mốc đã ký hợp lệ: %(p)s") % {"p": shape},)))
+        report.add(
+            Problem(
+                CHECKPOINT_KEY, None, None, (_("gói không mang mốc đã ký hợp lệ: %(problem)s") % {"problem": shape},)
+            )
+        )
         return
     if not public_keys:
         report.add_untrusted(
