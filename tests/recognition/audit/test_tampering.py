@@ -289,6 +289,15 @@ def test_reordered_leaves_are_localised(trail):
     assert f"vị trí cây 7: id={trail.events_b[1].pk}" in output
 
 
+def test_leaf_deleted_from_the_middle_of_the_tree_is_named(trail):
+    with insider() as cursor:
+        cursor.execute(f"DELETE FROM {LEAVES} WHERE tree_index = 4")
+
+    output = tampered(trail)
+    assert output.count("thiếu lá ở vị trí cây 4–4: đã bị xóa khỏi cây") == 2  # the summary and the list
+    assert "ghi 10 lá nhưng cây chỉ còn 9" in output
+
+
 # 14. The newest leaves and their records removed, the head moved back, the stored checkpoints deleted.
 def test_tree_cut_back_with_its_checkpoints_contradicts_the_witness(trail):
     with insider() as cursor:
