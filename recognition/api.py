@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.pagination import PageNumberPagination
@@ -20,11 +20,15 @@ from recognition.audit.filters import AuditEventFilter
 from recognition.audit.selectors import (
     audit_events_visible_to,
     audit_models_visible_to,
+    audit_tree_load,
+    audit_tree_size,
     can_audit,
     evaluation_explanation,
     model_timeline,
 )
 from recognition.models import AuditEvent
+from recognition.models.audit import AuditCheckpoint
+from recognition.services.audit_tree import checkpoint_json, checkpoint_latest
 
 
 class CanAudit(permissions.BasePermission):
@@ -161,7 +165,78 @@ class ModelEvaluationView(_AuditApi, APIView):
         )
 
 
+def _size_parameter(request, name: str, *, default: int | None) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, "") and default is not None:
+        return default
+    try:
+        value = int(raw)
+        if value < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise serializers.ValidationError({name: [_("Phải là số lá của cây (số nguyên không âm).")]})
+    return value
+
+
+class CheckpointLatestView(_AuditApi, APIView):
+    """The latest signed checkpoint of the audit Merkle tree (size, root, time, key id, Ed25519 signature).
+
+    For witnesses outside the system: keep it, and later ask for a consistency proof
+    from its size. It reveals no record, only the tree's size and root hash.
+    """
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        checkpoint = checkpoint_latest()
+        if checkpoint is None:
+            return Response({"detail": _("Chưa có mốc kiểm tra nào.")}, status=404)
+        return Response(checkpoint_json(checkpoint))
+
+
+class CheckpointConsistencyView(_AuditApi, APIView):
+    """RFC 9162 consistency proof that the tree of `to` leaves extends the tree of `from` leaves.
+
+    `from`: the size of a checkpoint the witness holds; `to`: defaults to the latest
+    signed checkpoint, which is returned with the proof when its size is `to`.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", int, required=True, description=_("Số lá của mốc nhân chứng đang giữ.")),
+            OpenApiParameter("to", int, required=False, description=_("Số lá của mốc mới (mặc định: mốc mới nhất).")),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request):
+        latest = checkpoint_latest()
+        old_size = _size_parameter(request, "from", default=None)
+        new_size = _size_parameter(request, "to", default=latest.tree_size if latest else 0)
+        stored = audit_tree_size()
+        if old_size > new_size:
+            raise serializers.ValidationError({"from": [_("“from” phải không lớn hơn “to”.")]})
+        if new_size > stored:
+            raise serializers.ValidationError(
+                {"to": [_("Cây nhật ký hiện có %(size)s lá: không có mốc lớn hơn.") % {"size": stored}]}
+            )
+        proof = audit_tree_load(size=new_size).consistency_proof(old_size, new_size)
+        checkpoint = (
+            AuditCheckpoint.objects.filter(tree_size=new_size).order_by("-signed_at", "-pk").first()
+            if new_size
+            else None
+        )
+        return Response(
+            {
+                "from": old_size,
+                "to": new_size,
+                "proof": [node.hex() for node in proof],
+                "checkpoint": checkpoint_json(checkpoint) if checkpoint else None,
+            }
+        )
+
+
 urlpatterns = [
+    path("checkpoints/latest/", CheckpointLatestView.as_view(), name="api-audit-checkpoint-latest"),
+    path("checkpoints/consistency/", CheckpointConsistencyView.as_view(), name="api-audit-checkpoint-consistency"),
     path("events/", EventSearchView.as_view(), name="api-audit-events"),
     path("models/<int:pk>/events/", ModelTrailView.as_view(), name="api-audit-model-events"),
     path("models/<int:pk>/bundle/", ModelBundleView.as_view(), name="api-audit-model-bundle"),

@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from recognition.models import Campaign, Field, UnitKind
 from recognition.roles import Role
+from tests.audit_flush import audit_tables_flushable
 from tests.factories import unit_create, user_with_role
+
+
+def pytest_configure(config):
+    audit_tables_flushable()
 
 
 @dataclass

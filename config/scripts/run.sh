@@ -40,6 +40,8 @@ db_roles_ensure
 # --- end of database roles ---------------------------------------------------------------
 say "loading demo data (idempotent; the first time takes about a minute)"
 "$VENV_BIN/python" manage.py seed_demo
+# The development key that signs the audit checkpoints (var/audit/signing-key.pem), made once.
+"$VENV_BIN/python" manage.py audit_keygen --if-missing
 
 start_process web "$VENV_BIN/python" manage.py runserver "$HOST:$PORT"
 start_process celery-worker "$VENV_BIN/celery" -A config worker --loglevel=INFO --concurrency=2 \

@@ -163,9 +163,35 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "recognition.audit.tasks.audit_digest_seal_task",
         "schedule": crontab(hour=23, minute=55),
     },
+    # Appends the records committed in the last minute to the audit Merkle tree and signs a checkpoint.
+    "audit-tree-append": {
+        "task": "recognition.audit.tasks.audit_tree_append_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # E-mails the day's signed checkpoint to the auditors of the top-level units (a witness).
+    "audit-checkpoint-publish": {
+        "task": "recognition.audit.tasks.audit_checkpoint_publish_task",
+        "schedule": crontab(hour=23, minute=58),
+    },
 }
 # Task modules outside an app's tasks.py, which autodiscovery does not find.
 CELERY_IMPORTS = ["recognition.audit.tasks"]
+
+# Audit tamper evidence (README "Nhật ký kiểm tra"). The private key that signs the
+# checkpoints of the audit Merkle tree is never stored in the database: a PKCS#8 PEM
+# file, or its text in the environment. Retired public keys stay listed so their
+# checkpoints remain verifiable. The witness directory receives every checkpoint.
+KHEO_AUDIT_SIGNING_KEY = env("KHEO_AUDIT_SIGNING_KEY", default="")
+KHEO_AUDIT_SIGNING_KEY_FILE = env("KHEO_AUDIT_SIGNING_KEY_FILE", default="")
+KHEO_AUDIT_PUBLIC_KEYS = env.list("KHEO_AUDIT_PUBLIC_KEYS", default=[])
+KHEO_AUDIT_WITNESS_DIR = env("KHEO_AUDIT_WITNESS_DIR", default="")
+# Names this log inside its checkpoints (several installations, several logs).
+KHEO_AUDIT_ORIGIN = env("KHEO_AUDIT_ORIGIN", default="kheo")
+# A record enters the tree within this delay of being written (CT's maximum merge delay).
+KHEO_AUDIT_MAX_MERGE_DELAY_SECONDS = env.int("KHEO_AUDIT_MAX_MERGE_DELAY_SECONDS", default=3600)
+# A checkpoint dated later than now plus this tolerance is refused ("from the future").
+KHEO_AUDIT_CLOCK_SKEW_SECONDS = 300
 
 # Behind nginx: an `internal` location aliased to MEDIA_ROOT; attachments are sent with
 # X-Accel-Redirect after the permission check. Empty: Django streams the file itself.

@@ -1,6 +1,6 @@
 """Local development: SQLite under var/, console e-mail, DEBUG on."""
 
-from config.env import env
+from config.env import VAR_DIR, env
 
 from .base import *  # noqa: F403
 
@@ -14,3 +14,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # `make run` shares the file between the web server, the Celery worker and beat: with WAL,
     # readers do not wait for a writer, and synchronous=NORMAL skips an fsync per commit.
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"  # noqa: F405
+
+# `make run` creates this key once (`manage.py audit_keygen --if-missing`); production names its own.
+KHEO_AUDIT_SIGNING_KEY_FILE = KHEO_AUDIT_SIGNING_KEY_FILE or str(VAR_DIR / "audit" / "signing-key.pem")  # noqa: F405
+KHEO_AUDIT_WITNESS_DIR = KHEO_AUDIT_WITNESS_DIR or str(VAR_DIR / "audit" / "witness")  # noqa: F405

@@ -21,3 +21,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"  # noqa: F405
 if env("KHEO_TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["NAME"] = env("KHEO_TEST_DATABASE_NAME")  # noqa: F405
+
+# A test-only checkpoint signing key (never used outside tests); tests of other keys make their own.
+KHEO_AUDIT_SIGNING_KEY = """-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIBgBNvEvRGv8ypWbRDvsRqu6fWic7Y8sTptZXhuiskjS
+-----END PRIVATE KEY-----
+"""
+KHEO_AUDIT_WITNESS_DIR = ""

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
+from recognition.audit import merkle
 from recognition.models import AuditEvent, Campaign, CouncilScore, EvaluationResult, MovementModel, User
+from recognition.models.audit import AuditLeaf
 from recognition.selectors import models_visible_to
 from recognition.services.review import rubric_for
 
@@ -100,3 +102,14 @@ def evaluation_explanation(*, movement_model: MovementModel) -> EvaluationExplan
         campaign=campaign,
         aggregation_label=campaign.get_aggregation_display(),
     )
+
+
+def audit_tree_load(*, size: int) -> merkle.Tree:
+    """The Merkle tree of the first `size` stored leaves (one O(n) read), for proofs."""
+    leaves = AuditLeaf.objects.filter(tree_index__lt=size).order_by("tree_index").values_list("leaf_hash", flat=True)
+    return merkle.Tree([bytes.fromhex(value) for value in leaves.iterator(chunk_size=20_000)])
+
+
+def audit_tree_size() -> int:
+    highest = AuditLeaf.objects.aggregate(highest=Max("tree_index"))["highest"]
+    return 0 if highest is None else highest + 1

@@ -9,13 +9,16 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, timedelta
 
 import orjson
 from django.utils.translation import gettext as _
 
 from . import chain
+from .report import Problem, Report, describe_chain  # noqa: F401 (presentation reads it from here)
+from .report import short as _short
+from .tree_verification import checkpoints_verify, leaf_differences
 
 _FETCH_FIELDS = ("id", "previous_hash", "record_hash", *chain.CHAINED_FIELDS)
 _OCCURRED_AT = chain.CHAINED_FIELDS.index("occurred_at")
@@ -23,47 +26,6 @@ _FETCH_OCCURRED_AT = _FETCH_FIELDS.index("occurred_at")
 _PAYLOAD = chain.CHAINED_FIELDS.index("payload")
 _CLIENT_IP = chain.CHAINED_FIELDS.index("client_ip")
 _MODEL_ID = chain.CHAINED_FIELDS.index("movement_model_id")
-
-
-@dataclass(frozen=True)
-class Problem:
-    chain_key: str
-    record_id: int | None
-    sequence: int | None
-    differences: tuple[str, ...]
-
-    def describe(self) -> str:
-        where = _("chuỗi %(chain)s") % {"chain": describe_chain(self.chain_key)}
-        if self.record_id is not None:
-            where += _(", bản ghi id=%(id)s (vị trí %(sequence)s)") % {"id": self.record_id, "sequence": self.sequence}
-        return f"{where}: " + "; ".join(self.differences)
-
-
-@dataclass
-class Report:
-    records_checked: int = 0
-    chains_checked: int = 0
-    files_checked: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    problems_total: int = 0
-    max_problems: int = 50
-
-    @property
-    def is_intact(self) -> bool:
-        return self.problems_total == 0
-
-    def add(self, problem: Problem) -> None:
-        self.problems_total += 1
-        if len(self.problems) < self.max_problems:
-            self.problems.append(problem)
-
-
-def describe_chain(chain_key: str) -> str:
-    if chain_key.startswith(chain.MODEL_CHAIN_PREFIX):
-        return _("mô hình #%(id)s") % {"id": chain_key[len(chain.MODEL_CHAIN_PREFIX) :]}
-    if chain_key == chain.GLOBAL_CHAIN:
-        return _("chung (không gắn với mô hình)")
-    return chain_key
 
 
 class ChainChecker:
@@ -82,10 +44,12 @@ class ChainChecker:
             else None
         )
 
-    def check(self, record_id, previous_hash: str, stored_hash: str, row: tuple, movement_model_id=None) -> None:
-        """`row` holds CHAINED_FIELDS in order, with occurred_at already canonical."""
+    def check(
+        self, record_id, previous_hash: str, stored_hash: str, row: tuple, movement_model_id=None, extra=()
+    ) -> None:
+        """`row` holds CHAINED_FIELDS in order, with occurred_at already canonical; `extra`: tree differences."""
         sequence = row[1]
-        differences = []
+        differences = list(extra)
         if row[0] != self.chain_key:
             differences.append(
                 _("thuộc chuỗi “%(found)s” nhưng nằm trong chuỗi “%(expected)s”")
@@ -191,53 +155,76 @@ class ChainChecker:
             )
 
 
-def _short(value: str) -> str:
-    return (value or "∅")[:16]
-
-
 # The database
 
 
 def database_verify(
-    *, check_files: bool = False, jobs: int | None = None, chunk_size: int = 20_000, max_problems: int = 50
+    *,
+    check_files: bool = False,
+    jobs: int | None = None,
+    chunk_size: int = 20_000,
+    max_problems: int = 50,
+    witnesses: list | None = None,
+    public_keys: dict | None = None,
 ) -> Report:
-    """Check every chain, the chain heads and the daily digests, streaming the records in chain order.
+    """Check every chain, the chain heads, the daily digests, the Merkle tree and its signed checkpoints.
 
-    Records are read with one raw, ordered query per worker (no ORM objects); with
-    `jobs` > 1 the chains are shared out between forked processes by model id. Inside
-    a transaction (tests) or on an in-memory database a single process is used, because
-    other connections would not see the data.
+    Records are read with one raw, ordered query per worker (no ORM objects), each
+    joined to the tree leaf made from it; with `jobs` > 1 the chains are shared out
+    between forked processes by model id while this process walks the tree. Inside
+    a transaction (tests) or on an in-memory database a single process is used,
+    because other connections would not see the data. `witnesses` are checkpoints
+    held outside the database (`witness.witness_checkpoints_load`); `public_keys`
+    the trusted keys (default: `keys.trusted_public_keys()`).
     """
+    from django.conf import settings
     from django.db import connection, connections
 
-    from recognition.models.audit import AuditChainHead
+    from recognition.models.audit import AuditChainHead, AuditCheckpoint
+
+    from .keys import trusted_public_keys
 
     report = Report(max_problems=max_problems)
+    public_keys = trusted_public_keys() if public_keys is None else public_keys
     heads = {
         key: (sequence, head_hash)
         for key, sequence, head_hash in AuditChainHead.objects.values_list("chain_key", "sequence", "head_hash")
     }
-    sealed = _digests_verify(report)
+    sealed, digests = _digests_verify(report)
     jobs = _jobs(connection, jobs)
     _SHARED.update(
-        heads=heads, sealed=sealed, check_files=check_files, chunk_size=chunk_size, max_problems=max_problems
+        heads=heads,
+        sealed=sealed,
+        check_files=check_files,
+        chunk_size=chunk_size,
+        max_problems=max_problems,
+        merge_delay=timedelta(seconds=getattr(settings, "KHEO_AUDIT_MAX_MERGE_DELAY_SECONDS", 3600)),
+        first_size=AuditCheckpoint.objects.order_by("tree_size").values_list("tree_size", flat=True).first() or 0,
     )
     if jobs == 1:
+        vouched_until = checkpoints_verify(report, witnesses=witnesses or [], public_keys=public_keys)
         partials = [_shard_verify(0, 1)]
     else:
         connections.close_all()  # each forked worker opens its own connection
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            partials = pool.starmap(_shard_verify_in_child, [(shard, jobs) for shard in range(jobs)])
+            pending = pool.starmap_async(_shard_verify_in_child, [(shard, jobs) for shard in range(jobs)])
+            # The tree is walked here while the workers check the chains.
+            vouched_until = checkpoints_verify(report, witnesses=witnesses or [], public_keys=public_keys)
+            partials = pending.get()
     seen: set[str] = set()
     recorded_files: dict = {}
     problems = []
-    for partial, partial_seen, partial_files in partials:
-        report.records_checked += partial.records_checked
-        report.chains_checked += partial.chains_checked
-        report.problems_total += partial.problems_total
-        problems.extend(partial.problems)
-        seen |= partial_seen
-        for item, where in partial_files.items():
+    unsequenced: list = []
+    seal_records: list = []
+    for partial in partials:
+        report.records_checked += partial.report.records_checked
+        report.chains_checked += partial.report.chains_checked
+        report.problems_total += partial.report.problems_total
+        problems.extend(partial.report.problems)
+        seen |= partial.seen
+        unsequenced.extend(partial.unsequenced)
+        seal_records.extend(partial.seal_records)
+        for item, where in partial.recorded_files.items():
             recorded_files.setdefault(item, where)
     problems.sort(key=lambda problem: (problem.chain_key, problem.sequence or 0))
     report.problems = (report.problems + problems)[:max_problems]
@@ -254,12 +241,23 @@ def database_verify(
                     ),
                 )
             )
+    _unsequenced_verify(report, unsequenced, vouched_until, _SHARED["merge_delay"])
+    _seal_records_verify(report, seal_records, digests)
     if check_files:
         _files_verify(report, recorded_files)
     return report
 
 
 _SHARED: dict = {}
+
+
+@dataclass
+class _ShardResult:
+    report: Report
+    seen: set
+    recorded_files: dict
+    unsequenced: list  # (record id, chain key, sequence, occurred_at) of records not (yet) in the tree
+    seal_records: list  # (record id, chain key, sequence, day, digest hash) of the seals' own records
 
 
 def _jobs(connection, jobs: int | None) -> int:
@@ -271,8 +269,12 @@ def _jobs(connection, jobs: int | None) -> int:
 
 
 def _shard_verify_in_child(shard: int, shards: int):
-    from django.db import connections
+    from django.db import connection, connections
 
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Each worker sorts its shard by chain: in memory rather than in temporary files.
+            cursor.execute("SET work_mem = '256MB'")
     try:
         return _shard_verify(shard, shards)
     finally:
@@ -280,22 +282,28 @@ def _shard_verify_in_child(shard: int, shards: int):
 
 
 def _records_sql(connection, shard: int, shards: int) -> tuple[str, bool]:
-    """The ordered query of one shard, and whether occurred_at comes back as SQLite text."""
-    from recognition.models.audit import AuditEvent
+    """The ordered query of one shard, each record with its leaf, and whether times come back as SQLite text."""
+    from recognition.models.audit import AuditEvent, AuditLeaf
 
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    columns = [*_FETCH_FIELDS]
-    is_postgresql = connection.vendor == "postgresql"
+    leaves = connection.ops.quote_name(AuditLeaf._meta.db_table)
+    columns = [f"e.{name}" for name in _FETCH_FIELDS]
+    appended_at = "l.appended_at"
     if connection.vendor == "sqlite":
         # As stored (UTC text): without the cast the driver parses it into a naive datetime, slowly.
-        columns[_FETCH_OCCURRED_AT] = "CAST(occurred_at AS TEXT)"
-    if is_postgresql:
-        columns[_FETCH_OCCURRED_AT] = (
-            "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
-        )
+        columns[_FETCH_OCCURRED_AT] = "CAST(e.occurred_at AS TEXT)"
+        appended_at = "CAST(l.appended_at AS TEXT)"
+    if connection.vendor == "postgresql":
+        text = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+        columns[_FETCH_OCCURRED_AT] = text.format("e.occurred_at")
+        appended_at = text.format("l.appended_at")
+    columns += ["l.tree_index", "l.chain_key", "l.sequence", "l.leaf_hash", appended_at]
     # Executed without parameters, so "%" is the modulo operator, not a placeholder.
-    where = f" WHERE COALESCE(movement_model_id, 0) % {shards} = {shard}" if shards > 1 else ""
-    sql = f"SELECT {', '.join(columns)} FROM {table}{where} ORDER BY chain_key, sequence"
+    where = f" WHERE COALESCE(e.movement_model_id, 0) % {shards} = {shard}" if shards > 1 else ""
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {table} e LEFT JOIN {leaves} l ON l.event_id = e.id{where} "
+        "ORDER BY e.chain_key, e.sequence"
+    )
     return sql, connection.vendor == "sqlite"
 
 
@@ -308,51 +316,114 @@ def _sqlite_time(value) -> str:
     return f"{value[:10]}T{value[11:26]}+00:00"
 
 
-def _shard_verify(shard: int, shards: int):
+_FIELDS = len(chain.CHAINED_FIELDS)
+_ACTION = chain.CHAINED_FIELDS.index("action")
+_UNSEQUENCED_KEPT = 10_000
+
+
+def _shard_verify(shard: int, shards: int) -> _ShardResult:
     from django.db import connection
 
     heads, sealed = _SHARED["heads"], _SHARED["sealed"]
     check_files = _SHARED["check_files"]
-    report = Report(max_problems=_SHARED["max_problems"])
+    result = _ShardResult(Report(max_problems=_SHARED["max_problems"]), set(), {}, [], [])
+    report = result.report
+    thresholds = {"delay": _SHARED["merge_delay"], "first_size": _SHARED["first_size"]}
     head_label = _("đầu chuỗi")
-    recorded_files: dict = {}
-    seen: set[str] = set()
     sql, time_is_text = _records_sql(connection, shard, shards)
     loads = orjson.loads
     checker = None
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(_SHARED["chunk_size"]):
-            for record_id, previous_hash, stored_hash, *values in rows:
+            for row in rows:
+                record_id, previous_hash, stored_hash = row[0], row[1], row[2]
+                values = list(row[3 : 3 + _FIELDS])
+                leaf = row[3 + _FIELDS :]
                 key = values[0]
                 if checker is None or key != checker.chain_key:
                     if checker is not None:
                         checker.finish(heads.get(checker.chain_key), head_label=head_label)
                     checker = ChainChecker(key, report, sealed.get(key))
-                    seen.add(key)
+                    result.seen.add(key)
                     report.chains_checked += 1
                 if time_is_text:
                     values[_OCCURRED_AT] = _sqlite_time(values[_OCCURRED_AT])
+                    if leaf[4] is not None:
+                        leaf = (*leaf[:4], _sqlite_time(leaf[4]))
                 payload = values[_PAYLOAD]
                 if isinstance(payload, (str, bytes)):
                     values[_PAYLOAD] = payload = loads(payload)
                 if values[_CLIENT_IP] is not None and not isinstance(values[_CLIENT_IP], str):
                     values[_CLIENT_IP] = str(values[_CLIENT_IP])
-                checker.check(record_id, previous_hash, stored_hash, values, values[_MODEL_ID])
+                if leaf[0] is None:
+                    extra = ()
+                    if len(result.unsequenced) < _UNSEQUENCED_KEPT:
+                        result.unsequenced.append((record_id, key, values[1], values[_OCCURRED_AT]))
+                else:
+                    extra = leaf_differences(
+                        record_id, key, values[1], stored_hash, values[_OCCURRED_AT], leaf, thresholds
+                    )
+                checker.check(record_id, previous_hash, stored_hash, values, values[_MODEL_ID], extra)
                 report.records_checked += 1
+                if values[_ACTION] == "audit_sealed" and isinstance(payload, dict):
+                    result.seal_records.append(
+                        (record_id, key, values[1], payload.get("day"), payload.get("digest_hash"))
+                    )
                 if check_files:
                     for item in _evidence_in(payload):
-                        recorded_files.setdefault(item, (key, record_id, values[1]))
+                        result.recorded_files.setdefault(item, (key, record_id, values[1]))
     if checker is not None:
         checker.finish(heads.get(checker.chain_key), head_label=head_label)
-    return report, seen, recorded_files
+    return result
 
 
-def _digests_verify(report: Report) -> dict[str, dict[int, tuple[str, str]]]:
-    """Check the digest chain; return {chain: {sequence: (sealed hash, day)}} for the record checks."""
+def _unsequenced_verify(report: Report, unsequenced: list, vouched_until, merge_delay: timedelta) -> None:
+    """Records missing from the tree although a trusted checkpoint signed well after them: inserted later."""
+    if vouched_until is None:
+        return
+    cutoff = chain.canonical_time(vouched_until - merge_delay)
+    for record_id, key, sequence, occurred_at in unsequenced:
+        if occurred_at < cutoff:
+            report.add(
+                Problem(
+                    key,
+                    record_id,
+                    sequence,
+                    (
+                        _(
+                            "không có trong cây Merkle dù ghi thời điểm %(at)s, trước mốc đã ký lúc %(signed)s: "
+                            "bản ghi chèn giả sau khi ký mốc"
+                        )
+                        % {"at": occurred_at, "signed": chain.canonical_time(vouched_until)},
+                    ),
+                )
+            )
+
+
+def _seal_records_verify(report: Report, seal_records: list, digests: dict) -> None:
+    """Every seal the trail says was made must still exist with the hash recorded."""
+    for record_id, key, sequence, day, digest_hash in seal_records:
+        if digests.get(day) != digest_hash:
+            report.add(
+                Problem(
+                    key,
+                    record_id,
+                    sequence,
+                    (
+                        _("niêm phong ngày %(day)s (mã %(hash)s) ghi trong nhật ký không còn hoặc đã bị thay")
+                        % {"day": day, "hash": _short(digest_hash or "")},
+                    ),
+                )
+            )
+
+
+def _digests_verify(report: Report) -> tuple[dict[str, dict[int, tuple[str, str]]], dict[str, str]]:
+    """Check the digest chain; {chain: {sequence: (sealed hash, day)}} for the record checks, {day: digest hash}."""
     from recognition.models.audit import AuditDigest
 
     sealed: dict[str, dict[int, tuple[str, str]]] = {}
+    digests: dict[str, str] = {}
     previous_hash = chain.GENESIS_HASH
     for digest in AuditDigest.objects.order_by("day").iterator():
         day = digest.day.strftime("%d/%m/%Y")
@@ -378,9 +449,10 @@ def _digests_verify(report: Report) -> dict[str, dict[int, tuple[str, str]]]:
                 )
             )
         previous_hash = digest.digest_hash
+        digests[digest.day.isoformat()] = digest.digest_hash
         for key, (sequence, head_hash) in digest.heads.items():
             sealed.setdefault(key, {})[sequence] = (head_hash, day)
-    return sealed
+    return sealed, digests
 
 
 # Evidence: files named in records by their SHA-256

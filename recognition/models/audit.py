@@ -39,6 +39,7 @@ class AuditAction(models.TextChoices):
     REFERENCE_CHANGED = "reference_changed", _("Thay đổi dữ liệu danh mục")
     REFERENCE_DELETED = "reference_deleted", _("Xóa dữ liệu danh mục")
     FLOW_CONFIGURATION_CHANGED = "flow_configuration_changed", _("Thay đổi cấu hình quy trình")
+    AUDIT_SEALED = "audit_sealed", _("Niêm phong nhật ký hằng ngày")
 
 
 # A record of these actions is refused without a reason (returns, rejections,
@@ -67,8 +68,10 @@ class AuditEvent(models.Model):
     Tamper evidence: the records of one model form a hash chain (`chain_key` is
     "model:<id>", or "global" for records about no model). Each record carries its
     position (`sequence`, from 1), the hash of the record before it and its own
-    hash, computed by `recognition.audit.chain.record_hash`. On PostgreSQL a trigger
-    refuses UPDATE and DELETE on this table; `manage.py audit_verify` checks the chains.
+    hash, computed by `recognition.audit.chain.record_hash`. Every record also becomes
+    one leaf of the log's Merkle tree (`AuditLeaf`), whose signed checkpoints are kept
+    outside the database. On PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE on
+    this table; `manage.py audit_verify` checks the chains and the tree.
     """
 
     occurred_at = models.DateTimeField(_("thời điểm"), db_index=True)
@@ -183,3 +186,56 @@ class AuditDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} {self.digest_hash[:12]}"
+
+
+class AuditLeaf(models.Model):
+    """One leaf of the audit log's Merkle tree (RFC 9162): one record, at the position the sequencer gave it.
+
+    Appended only by `recognition.services.audit_tree.audit_tree_append`, which adds the
+    records committed since its last run (every minute, and before any checkpoint is
+    written). `leaf_hash` is `merkle.record_leaf_hash(event_id, chain_key, sequence,
+    record_hash)`; the record's id and chain position are kept here too, so a record
+    deleted later is still named. Append-only: triggers refuse UPDATE, DELETE, TRUNCATE.
+    """
+
+    tree_index = models.BigIntegerField(_("vị trí trong cây"), primary_key=True)
+    event_id = models.BigIntegerField(_("bản ghi"), unique=True)
+    chain_key = models.CharField(_("chuỗi"), max_length=40)
+    sequence = models.PositiveBigIntegerField(_("số thứ tự trong chuỗi"))
+    leaf_hash = models.CharField(_("mã băm lá"), max_length=64)
+    appended_at = models.DateTimeField(_("vào cây lúc"))
+
+    class Meta:
+        verbose_name = _("lá cây Merkle nhật ký")
+        verbose_name_plural = _("lá cây Merkle nhật ký")
+
+    def __str__(self) -> str:
+        return f"{self.tree_index}: {self.chain_key}#{self.sequence}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the tree's size and root at a moment (a CT "signed tree head").
+
+    The signature (Ed25519) is made with a key kept outside the database, so rows here
+    can be deleted but not forged; copies go to witnesses outside the system (e-mail,
+    the witness directory, the API). `frontier` holds the roots of the tree's perfect
+    subtrees, so the next run appends without reading old leaves; `last_event_id` is
+    the highest record id in the tree then. Append-only, like the leaves.
+    """
+
+    tree_size = models.PositiveBigIntegerField(_("số lá"), db_index=True)
+    root_hash = models.CharField(_("mã băm gốc"), max_length=64)
+    signed_at = models.DateTimeField(_("ký lúc"))
+    origin = models.CharField(_("nguồn"), max_length=200)
+    key_id = models.CharField(_("mã khóa"), max_length=16)
+    signature = models.CharField(_("chữ ký"), max_length=128)
+    frontier = models.JSONField(_("biên cây"), default=list)
+    last_event_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["tree_size", "signed_at"]
+        verbose_name = _("mốc kiểm tra đã ký")
+        verbose_name_plural = _("mốc kiểm tra đã ký")
+
+    def __str__(self) -> str:
+        return f"{self.tree_size} {self.root_hash[:12]}"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from recognition.audit import chain
 from recognition.audit_context import current_request_metadata, current_workflow_scope
 from recognition.models import AuditEvent, MovementModel, User
-from recognition.models.audit import REASON_REQUIRED_ACTIONS, AuditChainHead, AuditDigest
+from recognition.models.audit import REASON_REQUIRED_ACTIONS, AuditAction, AuditChainHead, AuditDigest
 from recognition.roles import user_roles
 from recognition.savepoints import markers_alive, savepoint_marker
 
@@ -315,6 +315,9 @@ def _digest_lock() -> None:
 def audit_digest_seal(*, day: date | None = None) -> AuditDigest:
     """Seal the heads of every chain that grew since the previous digest (idempotent per day).
 
+    Kept from before the Merkle tree: the signed checkpoints (`audit_tree`) are the
+    anchor that holds against a database insider; a seal is recorded in the trail.
+
     Run daily by `recognition.audit.tasks.audit_digest_seal_task`.
     """
     day = day or timezone.localdate()
@@ -337,7 +340,7 @@ def audit_digest_seal(*, day: date | None = None) -> AuditDigest:
         }
         chains_total = AuditChainHead.objects.count()
         previous_hash = previous.digest_hash if previous is not None else chain.GENESIS_HASH
-        return AuditDigest.objects.create(
+        digest = AuditDigest.objects.create(
             day=day,
             sealed_at=sealed_at,
             heads=head_map,
@@ -351,3 +354,10 @@ def audit_digest_seal(*, day: date | None = None) -> AuditDigest:
                 chains_total=chains_total,
             ),
         )
+        # The seal is itself a record, hence a leaf of the signed tree: deleting seals later is named.
+        audit_record(
+            action=AuditAction.AUDIT_SEALED,
+            system_actor="audit.seal",
+            payload={"day": day.isoformat(), "digest_hash": digest.digest_hash},
+        )
+        return digest

@@ -1,16 +1,20 @@
 """The auditor's workspace: read-only pages, scoped to the auditor's unit subtree.
 
 Every view answers GET only (any other method gets 405) and refuses users without
-`recognition.view_audit_trail` (403); a model outside the subtree is a 404.
+`recognition.view_audit_trail` (403); a model outside the subtree is a 404. The
+one exception is the checkpoint check, which takes an uploaded checkpoint by POST
+and still writes nothing.
 """
 
+import orjson
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView, View
+from django.views.generic import DetailView, FormView, ListView, View
 
 from recognition.audit.bundle import bundle_build, bundle_dumps
 from recognition.audit.filters import AuditEventFilter
@@ -23,7 +27,12 @@ from recognition.audit.selectors import (
     evaluation_explanation,
     model_timeline,
 )
+from recognition.audit.verification import database_verify
+from recognition.audit.witness import WitnessUnreadable, witness_checkpoints_parse
 from recognition.models.audit import AuditChainHead
+from recognition.services.audit_tree import checkpoint_json, checkpoint_latest
+
+CHECKPOINT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 
 
 class AuditorRequiredMixin:
@@ -113,7 +122,50 @@ class PdfExportView(AuditorRequiredMixin, View):
         return response
 
 
+class CheckpointUploadForm(forms.Form):
+    checkpoint = forms.FileField(
+        label=_("Tệp mốc kiểm tra đã ký (.json, .jsonl)"),
+        help_text=_("Tệp do “manage.py audit_checkpoint --out” ghi, nhận qua thư điện tử hoặc từ thư mục nhân chứng."),
+    )
+
+    def clean_checkpoint(self):
+        upload = self.cleaned_data["checkpoint"]
+        if upload.size > CHECKPOINT_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("Tệp mốc quá lớn (tối đa 5 MB)."))
+        try:
+            return witness_checkpoints_parse(upload.read(), source=upload.name)
+        except WitnessUnreadable as error:
+            raise forms.ValidationError(str(error))
+
+
+class CheckpointVerifyView(AuditorRequiredMixin, FormView):
+    """Check the trail against a checkpoint the auditor kept outside the system; nothing is written.
+
+    The whole trail is checked in this request, in one process (a web worker must not
+    fork): for trails of millions of records, `manage.py audit_verify --witness` is faster.
+    """
+
+    http_method_names = ["get", "post", "head", "options"]
+    template_name = "recognition/audit/checkpoint.html"
+    form_class = CheckpointUploadForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        latest = checkpoint_latest()
+        context["latest"] = (
+            orjson.dumps(checkpoint_json(latest), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+            if latest
+            else ""
+        )
+        return context
+
+    def form_valid(self, form):
+        report = database_verify(jobs=1, witnesses=form.cleaned_data["checkpoint"], max_problems=20)
+        return self.render_to_response(self.get_context_data(form=form, report=report))
+
+
 urlpatterns = [
+    path("checkpoint/", CheckpointVerifyView.as_view(), name="checkpoint"),
     path("", SearchView.as_view(), name="index"),
     path("models/<int:pk>/", TimelineView.as_view(), name="timeline"),
     path("models/<int:pk>/evaluation/", EvaluationView.as_view(), name="evaluation"),

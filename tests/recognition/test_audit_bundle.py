@@ -8,20 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from recognition.models import AuditEvent
+from tests.recognition.audit.support import Out
 from tests.recognition.audit_support import check, register, straight_through
 
 pytestmark = pytest.mark.django_db
-
-
-class Out:
-    def __init__(self):
-        self.text = ""
-
-    def write(self, text):
-        self.text += text
-
-    def flush(self):
-        pass
 
 
 def verify_bundle(path):

@@ -1,7 +1,6 @@
 """Tamper evidence: raw-SQL tampering is reported with the right record; the trigger; rollback on audit failure."""
 
 import hashlib
-from contextlib import contextmanager
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,6 +13,7 @@ from recognition.models import AuditEvent, DossierReview, ModelStage
 from recognition.models.audit import AuditChainHead, AuditDigest
 from recognition.services.attachments import attachments_store
 from recognition.services.audit import audit_digest_seal
+from tests.recognition.audit.support import insider as tampering
 from tests.recognition.audit_support import check, register
 from workflows.models import RecognitionTask
 from workflows.services import task_claim, task_complete
@@ -21,25 +21,7 @@ from workflows.services import task_claim, task_complete
 pytestmark = pytest.mark.django_db
 IS_POSTGRES = connection.vendor == "postgresql"
 TABLE = AuditEvent._meta.db_table
-
-
-@contextmanager
-def tampering():
-    """Raw SQL past the append-only trigger (PostgreSQL); SQLite has no trigger to disable."""
-    if IS_POSTGRES:
-        with connection.cursor() as cursor:
-            # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
-    try:
-        with connection.cursor() as cursor:
-            yield cursor
-    finally:
-        if IS_POSTGRES:
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+HEADS = AuditChainHead._meta.db_table
 
 
 def verify_failure() -> str:
@@ -209,7 +191,7 @@ def test_rewritten_chain_contradicts_the_daily_seal(trail):
                 [event.reason, event.previous_hash, event.record_hash, event.pk],
             )
             previous = event.record_hash
-    AuditChainHead.objects.filter(chain_key=f"model:{model.pk}").update(head_hash=previous)
+        cursor.execute(f"UPDATE {HEADS} SET head_hash = %s WHERE chain_key = %s", [previous, f"model:{model.pk}"])
 
     message = verify_failure()
     assert f"bản ghi id={events[-1].pk} (vị trí 7)" in message
@@ -239,9 +221,16 @@ def test_failed_audit_insert_rolls_back_the_transition(world, dossier):
     model = register(world, dossier)
     task = RecognitionTask.objects.get(process__recognitionprocess__movement_model=model, flow_task_type="HUMAN")
     task_claim(task_id=task.pk, user=world.standing_body)
+    # Occupy the chain's next position behind the writer's back: the next audit insert collides with it.
+    head = AuditChainHead.objects.get(chain_key=f"model:{model.pk}")
+    AuditEvent.objects.create(
+        occurred_at=head.updated_at,
+        actor_label="x",
+        action="dossier_edited",
+        chain_key=head.chain_key,
+        sequence=head.sequence + 1,
+    )
     records_before = AuditEvent.objects.count()
-    # Desynchronise the chain head: the next audit insert collides with an existing position.
-    AuditChainHead.objects.filter(chain_key=f"model:{model.pk}").update(sequence=1)
 
     with pytest.raises(IntegrityError):
         task_complete(task_id=task.pk, user=world.standing_body, data={"decision": "accept"})

@@ -251,12 +251,13 @@ def test_beat_runs_the_scan_the_viewflow_timers_and_the_outbox_sweep_every_minut
     every_minute = {
         name: (entry["task"], entry["schedule"], entry["options"]["expires"])
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
-        if name not in ("notifications-digest", "audit-digest-seal")
+        if name not in ("notifications-digest", "audit-digest-seal", "audit-checkpoint-publish")
     }
     assert every_minute == {
         "deadlines-scan": ("deadlines.scan", 60.0, 55),
         "workflow-timers": ("workflows.timers", 60.0, 55),
         "notifications-sweep": ("notifications.sweep", 60.0, 55),
+        "audit-tree-append": ("recognition.audit.tasks.audit_tree_append_task", 60.0, 55),
     }
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         task = app.tasks[entry["task"]]
