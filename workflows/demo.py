@@ -235,12 +235,12 @@ def _open_task(movement_model: MovementModel, node_name: str, user: User | None 
     return tasks[0]
 
 
-def task_do(*, movement_model: MovementModel, node_name: str, user: User, data: dict) -> None:
-    """Claim the open task of `node_name` (if unclaimed) and complete it with `data`."""
+def task_do(*, movement_model: MovementModel, node_name: str, user: User, data: dict, files=None) -> None:
+    """Claim the open task of `node_name` (if unclaimed) and complete it with `data` (and uploaded `files`)."""
     task = _open_task(movement_model, node_name, user)
     if task.owner_id is None:
         task_claim(task_id=task.pk, user=user)
-    task_complete(task_id=task.pk, user=user, data=data)
+    task_complete(task_id=task.pk, user=user, data=data, files=files)
 
 
 def lifecycle_drive(*, cast: DemoCast, movement_model: MovementModel, until: str, rng: random.Random) -> None:
