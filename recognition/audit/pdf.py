@@ -3,13 +3,23 @@
 fpdf2 (pure Python) draws it with Noto Sans from the `fontpkg-noto-sans` wheel, so
 Vietnamese renders on a fresh machine with nothing installed but the Python
 dependencies.
+
+The wheel ships a variable font. Instancing it (regular, bold) took fontTools 10–30 s
+for every PDF, mostly merging the layout tables a PDF never uses: the static
+instances are built once, without those tables, and kept in a cache directory.
 """
 
+import hashlib
+import os
+import tempfile
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from fontTools import ttLib
+from fontTools.varLib import instancer
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -18,17 +28,42 @@ from .presentation import Entry
 FONT = "NotoSans"
 
 
+# Text is drawn glyph by glyph from the cmap; the shaping tables are not used.
+_LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
+
+
+def _variable_font_path() -> Path:
+    return Path(str(resources.files("fontpkg_noto_sans") / "files" / "NotoSans[wdth,wght].ttf"))
+
+
 @cache
-def _font_path() -> str:
-    return str(resources.files("fontpkg_noto_sans") / "files" / "NotoSans[wdth,wght].ttf")
+def _font_path(weight: int) -> str:
+    """A static Noto Sans of `weight`, built from the wheel's variable font once per machine."""
+    source = _variable_font_path()
+    stat = source.stat()
+    key = hashlib.sha256(f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{weight}".encode()).hexdigest()[:16]
+    cache_dir = Path(os.environ.get("KHEO_FONT_CACHE_DIR") or Path(tempfile.gettempdir()) / "kheo-fonts")
+    target = cache_dir / f"NotoSans-{weight}-{key}.ttf"
+    if not target.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        font = ttLib.TTFont(str(source))
+        for table in _LAYOUT_TABLES:
+            if table in font:
+                del font[table]
+        instancer.instantiateVariableFont(font, {"wght": weight, "wdth": 100}, inplace=True, static=True)
+        # Written aside then renamed: two processes building it at once never read half a file.
+        partial = cache_dir / f".{target.name}.{os.getpid()}"
+        font.save(str(partial))
+        os.replace(partial, target)
+    return str(target)
 
 
 class _TrailPdf(FPDF):
     def __init__(self, title: str):
         super().__init__(format="A4")
         self.trail_title = title
-        self.add_font(FONT, "", _font_path())
-        self.add_font(FONT, "B", _font_path(), variations={"wght": 700})
+        self.add_font(FONT, "", _font_path(400))
+        self.add_font(FONT, "B", _font_path(700))
         self.set_auto_page_break(auto=True, margin=15)
         self.set_margins(15, 15, 15)
 
