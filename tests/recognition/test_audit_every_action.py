@@ -75,15 +75,9 @@ def trail(world, dossier, settings, client):
     )
     revise(world, recognised, dossier, budget_vnd="7000000")
     check(world, recognised, accept=True)
-    task_do(
-        movement_model=recognised,
-        node_name="survey",
-        user=world.survey_team,
-        data={
-            "visited_on": timezone.localdate().isoformat(),
-            "findings": "Mô hình hoạt động đều.",
-            "recommendation": "recommend",
-        },
+    survey(
+        world,
+        recognised,
         files={"attachments": [SimpleUploadedFile("bien-ban.pdf", PDF_BYTES, content_type="application/pdf")]},
     )
     evaluate(world, recognised, 16)
