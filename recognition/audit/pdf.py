@@ -38,24 +38,36 @@ def _variable_font_path() -> Path:
 
 @cache
 def _font_path(weight: int) -> str:
-    """A static Noto Sans of `weight`, built from the wheel's variable font once per machine."""
+    """A static Noto Sans of `weight`, built from the wheel's variable font once per machine (and user)."""
     source = _variable_font_path()
     stat = source.stat()
     key = hashlib.sha256(f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{weight}".encode()).hexdigest()[:16]
-    cache_dir = Path(os.environ.get("KHEO_FONT_CACHE_DIR") or Path(tempfile.gettempdir()) / "kheo-fonts")
-    target = cache_dir / f"NotoSans-{weight}-{key}.ttf"
-    if not target.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        font = ttLib.TTFont(str(source))
-        for table in _LAYOUT_TABLES:
-            if table in font:
-                del font[table]
-        instancer.instantiateVariableFont(font, {"wght": weight, "wdth": 100}, inplace=True, static=True)
+    name = f"NotoSans-{weight}-{key}.ttf"
+    cached = Path(tempfile.gettempdir()) / f"kheo-fonts-{os.getuid()}" / name
+    if cached.exists():
+        return str(cached)
+    font = _static_instance(source, weight)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
         # Written aside then renamed: two processes building it at once never read half a file.
-        partial = cache_dir / f".{target.name}.{os.getpid()}"
+        partial = cached.with_name(f".{name}.{os.getpid()}")
         font.save(str(partial))
-        os.replace(partial, target)
-    return str(target)
+        os.replace(partial, cached)
+        return str(cached)
+    except OSError:
+        # No writable cache: this process keeps its own copy.
+        private = Path(tempfile.mkdtemp(prefix="kheo-fonts-")) / name
+        font.save(str(private))
+        return str(private)
+
+
+def _static_instance(source: Path, weight: int) -> ttLib.TTFont:
+    font = ttLib.TTFont(str(source))
+    for table in _LAYOUT_TABLES:
+        if table in font:
+            del font[table]
+    instancer.instantiateVariableFont(font, {"wght": weight, "wdth": 100}, inplace=True, static=True)
+    return font
 
 
 class _TrailPdf(FPDF):

@@ -106,15 +106,19 @@ def _is_change(value) -> bool:
     return isinstance(value, dict) and set(value) == {"before", "after"}
 
 
-def _model_class(payload: dict):
-    """The model whose fields a record describes: the admin's model for reference data, else MovementModel."""
-    label = payload.get("model")
+def _named_model(label):
+    """The model an admin record names ("recognition.campaign"), or None."""
     if isinstance(label, str) and label.count(".") == 1:
         try:
             return apps.get_model(label)
         except LookupError:
-            pass
-    return MovementModel
+            return None
+    return None
+
+
+def _model_class(payload: dict):
+    """The model whose fields a record describes: the admin's model for reference data, else MovementModel."""
+    return _named_model(payload.get("model")) or MovementModel
 
 
 def _label(key: str, lookups: _Lookups, value=None, model_class=MovementModel) -> str:
@@ -157,14 +161,13 @@ def _value(key: str, value, lookups: _Lookups) -> str:
         return lookups.fields.get(value, f"#{value}")
     if key == "campaign" and isinstance(value, int):
         return lookups.campaigns.get(value, f"#{value}")
-    if key == "model" and isinstance(value, str):
-        model_class = _model_class({"model": value})
-        return capfirst(str(model_class._meta.verbose_name)) if model_class is not MovementModel else value
+    if key == "model" and (named := _named_model(value)) is not None:
+        return capfirst(str(named._meta.verbose_name))
     if isinstance(value, str) and ISO_DATE.match(value):
         return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
     if key == "node":
         return str(NODE_LABELS.get(value, value))
-    if key in ("rule", "reassigned_to") and isinstance(value, str):
+    if key == "rule" and isinstance(value, str):
         return rule_label(value)
     choices = CHOICE_LABELS.get(key, {})
     if value in choices:
