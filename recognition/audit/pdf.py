@@ -36,8 +36,17 @@ def _variable_font_path() -> Path:
     return Path(str(resources.files("fontpkg_noto_sans") / "files" / "NotoSans[wdth,wght].ttf"))
 
 
-@cache
 def _font_path(weight: int) -> str:
+    """A static Noto Sans of `weight`; built again if the cached file went away (a temp-directory cleaner)."""
+    path = _built_font_path(weight)
+    if not os.path.exists(path):
+        _built_font_path.cache_clear()
+        path = _built_font_path(weight)
+    return path
+
+
+@cache
+def _built_font_path(weight: int) -> str:
     """A static Noto Sans of `weight`, built from the wheel's variable font once per machine (and user)."""
     source = _variable_font_path()
     stat = source.stat()
