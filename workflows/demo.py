@@ -26,6 +26,7 @@ from recognition.models import (
     User,
 )
 from recognition.roles import Role
+from recognition.services.registration import dossier_snapshot
 
 from .models import RecognitionTask
 from .services import registration_submit, task_claim, task_complete
@@ -234,6 +235,8 @@ def _dossier(name: str, field: Field, rng: random.Random) -> dict:
 
 
 DEMO_DECISION_NUMBER = "12-QĐ/BCĐ"
+# The share of dossiers returned once for more documents, then revised and accepted.
+REVISED_SHARE = 0.2
 
 
 def _demo_decision_day(cast: DemoCast) -> date:
@@ -258,32 +261,66 @@ def _open_task(movement_model: MovementModel, node_name: str, user: User | None 
     return tasks[0]
 
 
-def task_do(*, movement_model: MovementModel, node_name: str, user: User, data: dict) -> None:
-    """Claim the open task of `node_name` (if unclaimed) and complete it with `data`."""
+def task_do(*, movement_model: MovementModel, node_name: str, user: User, data: dict, files=None) -> None:
+    """Claim the open task of `node_name` (if unclaimed) and complete it with `data` (and uploaded `files`)."""
     task = _open_task(movement_model, node_name, user)
     if task.owner_id is None:
         task_claim(task_id=task.pk, user=user)
-    task_complete(task_id=task.pk, user=user, data=data)
+    task_complete(task_id=task.pk, user=user, data=data, files=files)
 
 
-def lifecycle_drive(*, cast: DemoCast, movement_model: MovementModel, until: str, rng: random.Random) -> None:
-    """Carry a registered model forward until it reaches the stage `until`."""
+def _check(*, cast: DemoCast, movement_model: MovementModel, rng: random.Random, until: str) -> None:
+    """The standing body checks the dossier; some dossiers are returned once, revised and accepted."""
     users = cast.users
-    order = [s for s, _ in STAGE_MIX]
-    if until == ModelStage.REGISTERED:
-        return
-    if until == ModelStage.RETURNED:
+    returned = until == ModelStage.RETURNED or rng.random() < REVISED_SHARE
+    if returned:
         task_do(
             movement_model=movement_model,
             node_name="check_dossier",
             user=users["thuongtruc"],
             data={"decision": "return", "reason": "Bổ sung biên bản họp dân và số liệu hộ tham gia."},
         )
-        return
+        if until == ModelStage.RETURNED:
+            return
+        movement_model.refresh_from_db()
+        submitter = movement_model.submitted_by
+        task_do(
+            movement_model=movement_model,
+            node_name="revise",
+            user=submitter,
+            data={
+                **{name: value for name, value in dossier_snapshot(movement_model).items() if value is not None},
+                "outputs": f"{movement_model.outputs} Bổ sung biên bản họp dân.",
+                "work_days": movement_model.work_days + 10,
+            },
+        )
     task_do(
         movement_model=movement_model, node_name="check_dossier", user=users["thuongtruc"], data={"decision": "accept"}
     )
-    if until == ModelStage.SURVEY:
+
+
+def _replicate(*, cast: DemoCast, movement_model: MovementModel, rng: random.Random, close: bool) -> None:
+    """Adopting units are recorded as planned; a closed model's adoptions move on before tracking ends."""
+    adopters = Unit.objects.filter(path__startswith=cast.province.path, depth=3).exclude(pk=movement_model.unit_id)
+    adopter_ids = [str(pk) for pk in adopters.order_by("?").values_list("pk", flat=True)[: rng.randint(1, 4)]]
+    started_on = timezone.localdate().isoformat()
+    rounds = [("planned", False)]
+    if close:
+        rounds += [("implementing", False), ("effective", True)]
+    for status, closes in rounds:
+        data = {"adopting_units": adopter_ids, "started_on": started_on, "status": status}
+        if closes:
+            data["close_tracking"] = "on"
+        task_do(movement_model=movement_model, node_name="replicate", user=cast.users["thuongtruc"], data=data)
+
+
+def lifecycle_drive(*, cast: DemoCast, movement_model: MovementModel, until: str, rng: random.Random) -> None:
+    """Carry a registered model forward, through the services the pages call, until it reaches `until`."""
+    users = cast.users
+    if until == ModelStage.REGISTERED:
+        return
+    _check(cast=cast, movement_model=movement_model, rng=rng, until=until)
+    if until in (ModelStage.RETURNED, ModelStage.SURVEY):
         return
     today = timezone.localdate()
     task_do(
@@ -325,21 +362,7 @@ def lifecycle_drive(*, cast: DemoCast, movement_model: MovementModel, until: str
         user=users["truongban"],
         data={"decision_number": DEMO_DECISION_NUMBER, "signed_on": _demo_decision_day(cast).isoformat()},
     )
-    if order.index(until) <= order.index(ModelStage.REPLICATION) and until == ModelStage.REPLICATION:
-        return
-    adopters = Unit.objects.filter(path__startswith=cast.province.path, depth=3).exclude(pk=movement_model.unit_id)
-    adopter_ids = [str(pk) for pk in adopters.order_by("?").values_list("pk", flat=True)[: rng.randint(1, 4)]]
-    task_do(
-        movement_model=movement_model,
-        node_name="replicate",
-        user=users["thuongtruc"],
-        data={
-            "adopting_units": adopter_ids,
-            "started_on": today.isoformat(),
-            "status": "implementing",
-            "close_tracking": "on",
-        },
-    )
+    _replicate(cast=cast, movement_model=movement_model, rng=rng, close=until == ModelStage.CLOSED)
 
 
 def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:
@@ -353,7 +376,8 @@ def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:
     for index in range(existing, count):
         name, field_code = MODEL_NAMES[index % len(MODEL_NAMES)]
         submitter = cast.submitters[index % len(cast.submitters)]
-        until = rng.choices(stages, weights)[0]
+        # The first models take every stage once, so even a small demo shows every page.
+        until = stages[index] if index < len(stages) else rng.choices(stages, weights)[0]
         movement_model = registration_submit(
             submitted_by=submitter, campaign=cast.campaign, data=_dossier(name, fields[field_code], rng)
         )

@@ -9,86 +9,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from recognition.models import (
-    AuditEvent,
-    Campaign,
-    Classification,
-    Criterion,
-    Field,
-    ModelStage,
-    MovementModel,
-    ReplicationStatus,
-    SurveyRecommendation,
-    Unit,
-    User,
-)
+from recognition.models import AuditEvent, Campaign, Criterion, Field, MovementModel, Unit, User
 from recognition.roles import Role
 
+from .labels import CHOICE_LABELS, NODE_LABELS, RECORD_ID_LABELS, VALUE_LABELS, rule_label
 from .verification import describe_chain
-
-NODE_LABELS = {
-    "check_dossier": _("Kiểm tra hồ sơ"),
-    "revise": _("Bổ sung hồ sơ"),
-    "survey": _("Khảo sát thực tế"),
-    "evaluate": _("Chấm điểm"),
-    "recognise": _("Ký quyết định công nhận"),
-    "replicate": _("Theo dõi nhân rộng"),
-}
-
-VALUE_LABELS = {
-    "node": _("Bước"),
-    "decision": _("Kết luận"),
-    "reason": _("Lý do"),
-    "visited_on": _("Ngày khảo sát"),
-    "findings": _("Kết quả khảo sát"),
-    "recommendation": _("Kiến nghị"),
-    "comment": _("Nhận xét"),
-    "decision_number": _("Số quyết định"),
-    "signed_on": _("Ngày ký"),
-    "summary": _("Trích yếu"),
-    "adopting_units": _("Đơn vị áp dụng"),
-    "adopting_unit": _("Đơn vị áp dụng"),
-    "started_on": _("Ngày bắt đầu"),
-    "status": _("Trạng thái"),
-    "close_tracking": _("Kết thúc theo dõi"),
-    "stage": _("Giai đoạn"),
-    "final_score": _("Điểm tổng hợp"),
-    "outcome_reason": _("Lý do kết quả"),
-    "owner": _("Người xử lý"),
-    "previous_owner": _("Người xử lý trước"),
-    "unit": _("Đơn vị"),
-    "campaign": _("Đợt đăng ký"),
-    "permission": _("Quyền cần có"),
-    "number": _("Số quyết định"),
-    "classification": _("Xếp loại"),
-    "score": _("Điểm"),
-    "total": _("Tổng điểm"),
-    "aggregation": _("Cách tổng hợp"),
-    "pass_threshold": _("Ngưỡng công nhận"),
-    "outstanding_threshold": _("Ngưỡng tiêu biểu"),
-    "max_total": _("Tổng điểm tối đa"),
-    "model": _("Đối tượng"),
-    "object": _("Bản ghi"),
-    "operation": _("Thao tác"),
-}
-
-CHOICE_LABELS = {
-    "decision": {"accept": _("Hồ sơ hợp lệ, chuyển khảo sát"), "return": _("Trả lại đơn vị để bổ sung")},
-    "recommendation": dict(SurveyRecommendation.choices),
-    "status": dict(ReplicationStatus.choices),
-    "stage": dict(ModelStage.choices),
-    "classification": dict(Classification.choices),
-    "kind": {"model": _("Mô hình"), "exemplar": _("Điển hình")},
-    "collective_kind": {"collective": _("Tập thể"), "individual": _("Cá nhân")},
-    "aggregation": {"mean": _("Bình quân"), "median": _("Trung vị")},
-}
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 USER_KEYS = {"owner", "previous_owner", "member"}
-UNIT_KEYS = {"unit", "adopting_unit", "adopting_units"}
+UNIT_KEYS = {"unit", "adopting_unit", "adopting_units", "supervising_unit"}
 ROLE_LABELS = dict(Role.choices)
 
 
@@ -128,6 +62,8 @@ class _Lookups:
                     criterion_codes.add(key.removeprefix("criterion_"))
                 elif key == "points" and isinstance(value, dict):
                     criterion_codes.update(value)
+                elif key == "member_totals" and isinstance(value, dict):
+                    user_ids.update(int(member) for member in value if str(member).isdigit())
         self.users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
         self.units = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {}
         self.fields = dict(Field.objects.filter(pk__in=field_ids).values_list("pk", "name")) if field_ids else {}
@@ -165,25 +101,58 @@ def _actor_label(event: AuditEvent) -> str:
     return str(_("Hệ thống (quy tắc: %(rule)s)") % {"rule": rule})
 
 
-def _label(key: str, lookups: _Lookups) -> str:
+def _is_change(value) -> bool:
+    """A before/after map, as services write a changed value (replication status, dossier fields)."""
+    return isinstance(value, dict) and set(value) == {"before", "after"}
+
+
+def _named_model(label):
+    """The model an admin record names ("recognition.campaign"), or None."""
+    if isinstance(label, str) and label.count(".") == 1:
+        try:
+            return apps.get_model(label)
+        except LookupError:
+            return None
+    return None
+
+
+def _model_class(payload: dict):
+    """The model whose fields a record describes: the admin's model for reference data, else MovementModel."""
+    return _named_model(payload.get("model")) or MovementModel
+
+
+def _label(key: str, lookups: _Lookups, value=None, model_class=MovementModel) -> str:
     if key.startswith("criterion_"):
         code = key.removeprefix("criterion_")
         return str(lookups.criteria.get(code, code))
+    if key in RECORD_ID_LABELS and isinstance(value, int) and not isinstance(value, bool):
+        return str(RECORD_ID_LABELS[key])
     if key in VALUE_LABELS:
         return str(VALUE_LABELS[key])
     try:
-        return str(MovementModel._meta.get_field(key).verbose_name)
+        return capfirst(str(model_class._meta.get_field(key).verbose_name))
     except Exception:  # noqa: BLE001 - an unknown key is shown as it is
         return key
 
 
 def _value(key: str, value, lookups: _Lookups) -> str:
+    """One payload value in words. Any JSON shape is accepted (lists, maps, before/after maps)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
         return ", ".join(_value(key, item, lookups) for item in value) or "—"
+    if _is_change(value):
+        return f"{_value(key, value['before'], lookups)} → {_value(key, value['after'], lookups)}"
+    if isinstance(value, dict):
+        if key == "member_totals":
+            return ", ".join(
+                f"{_value('member', _as_id(m), lookups)}: {_value('total', t, lookups)}" for m, t in value.items()
+            )
+        return ", ".join(f"{_label(k, lookups, v)}: {_value(k, v, lookups)}" for k, v in value.items())
     if isinstance(value, bool):
         return str(_("Có")) if value else str(_("Không"))
+    if key in RECORD_ID_LABELS and isinstance(value, int):
+        return f"#{value}"
     if key in USER_KEYS and isinstance(value, int):
         return person(lookups.users.get(value)) or f"#{value}"
     if key in UNIT_KEYS and str(value).isdigit():
@@ -192,15 +161,22 @@ def _value(key: str, value, lookups: _Lookups) -> str:
         return lookups.fields.get(value, f"#{value}")
     if key == "campaign" and isinstance(value, int):
         return lookups.campaigns.get(value, f"#{value}")
+    if key == "model" and (named := _named_model(value)) is not None:
+        return capfirst(str(named._meta.verbose_name))
     if isinstance(value, str) and ISO_DATE.match(value):
         return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
     if key == "node":
         return str(NODE_LABELS.get(value, value))
-    if key in CHOICE_LABELS and value in CHOICE_LABELS[key]:
-        return str(CHOICE_LABELS[key][value])
-    if isinstance(value, dict):
-        return ", ".join(f"{_label(k, lookups)}: {_value(k, v, lookups)}" for k, v in value.items())
+    if key == "rule" and isinstance(value, str):
+        return rule_label(value)
+    choices = CHOICE_LABELS.get(key, {})
+    if value in choices:
+        return str(choices[value])
     return str(value)
+
+
+def _as_id(value):
+    return int(value) if str(value).isdigit() else value
 
 
 def _roles(codes: str) -> str:
@@ -208,31 +184,36 @@ def _roles(codes: str) -> str:
 
 
 def entries_describe(events: list[AuditEvent]) -> list[Entry]:
-    """Readable entries. `events` should come with actor, on_behalf_of and actor_unit selected."""
+    """Readable entries. `events` should come with actor, on_behalf_of and actor_unit selected.
+
+    A top-level before/after map (the replication status) is shown as a change, like the
+    fields of `changes`; every other value, whatever its shape, as one line.
+    """
     lookups = _Lookups(events)
     entries = []
     for event in events:
         payload = event.payload if isinstance(event.payload, dict) else {"value": event.payload}
-        values = []
+        model_class = _model_class(payload)
+        values, changes = [], []
         for key, value in payload.items():
             if key in ("values", "changes", "attachments", "documents", "dossier"):
                 continue
             if key == "points" and isinstance(value, dict):
                 values.extend((_label(f"criterion_{code}", lookups), str(points)) for code, points in value.items())
-                continue
-            values.append((_label(key, lookups), _value(key, value, lookups)))
+            elif _is_change(value):
+                changes.append(_change(key, value, lookups, model_class))
+            else:
+                values.append((_label(key, lookups, value, model_class), _value(key, value, lookups)))
         for group in ("values", "dossier"):
-            for key, value in (payload.get(group) or {}).items():
-                values.append((_label(key, lookups), _value(key, value, lookups)))
-        changes = [
-            (
-                _label(key, lookups),
-                _value(key, change.get("before"), lookups),
-                _value(key, change.get("after"), lookups),
-            )
-            for key, change in (payload.get("changes") or {}).items()
+            group_values = payload.get(group)
+            for key, value in group_values.items() if isinstance(group_values, dict) else ():
+                values.append((_label(key, lookups, value, model_class), _value(key, value, lookups)))
+        group_changes = payload.get("changes")
+        changes.extend(
+            _change(key, change, lookups, model_class)
+            for key, change in (group_changes.items() if isinstance(group_changes, dict) else ())
             if isinstance(change, dict)
-        ]
+        )
         files = [
             item
             for group in ("attachments", "documents")
@@ -256,3 +237,11 @@ def entries_describe(events: list[AuditEvent]) -> list[Entry]:
             )
         )
     return entries
+
+
+def _change(key: str, change: dict, lookups: _Lookups, model_class) -> tuple[str, str, str]:
+    return (
+        _label(key, lookups, model_class=model_class),
+        _value(key, change.get("before"), lookups),
+        _value(key, change.get("after"), lookups),
+    )

@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,24 +44,11 @@ def model_recognise(
     if result is None or not result.is_passed:
         raise ValidationError(_("Mô hình chưa đạt kết quả đánh giá để công nhận."))
 
-    campaign = movement_model.campaign
     with transaction.atomic():
-        decision = (
-            RecognitionDecision.objects.select_for_update()
-            .filter(issuing_unit_id=campaign.organising_unit_id, year=signed_on.year, number=number)
-            .first()
+        decision, created = _decision_locked_or_created(
+            movement_model=movement_model, signer=signer, number=number, signed_on=signed_on, summary=summary
         )
-        if decision is None:
-            decision = RecognitionDecision.objects.create(
-                campaign=campaign,
-                issuing_unit_id=campaign.organising_unit_id,
-                number=number,
-                year=signed_on.year,
-                signed_on=signed_on,
-                signer=signer,
-                summary=summary.strip()
-                or _("Về việc công nhận mô hình, điển hình “Dân vận khéo” năm %(year)s") % {"year": campaign.year},
-            )
+        if created:
             audit_record(
                 action=AuditAction.DECISION_ISSUED,
                 actor=signer,
@@ -90,3 +77,38 @@ def model_recognise(
             payload={"decision": decision.pk, "number": number, "classification": result.classification},
         )
     return entry
+
+
+def _decision_locked_or_created(
+    *, movement_model: MovementModel, signer: User, number: str, signed_on: date, summary: str
+) -> tuple[RecognitionDecision, bool]:
+    """The decision of this number (locked until the caller commits), created when it is new.
+
+    Two first signings of one number at the same moment both find no decision; the
+    unique constraint lets one insert win and makes the other wait for its commit. The
+    loser's insert is undone by its savepoint and it goes on with the winner's decision,
+    exactly as if it had come second: it joins it (same signer, same day) or gets the
+    refusal in Vietnamese, never an IntegrityError.
+    """
+    campaign = movement_model.campaign
+    same_number = RecognitionDecision.objects.select_for_update().filter(
+        issuing_unit_id=campaign.organising_unit_id, year=signed_on.year, number=number
+    )
+    decision = same_number.first()
+    if decision is not None:
+        return decision, False
+    try:
+        with transaction.atomic():
+            decision = RecognitionDecision.objects.create(
+                campaign=campaign,
+                issuing_unit_id=campaign.organising_unit_id,
+                number=number,
+                year=signed_on.year,
+                signed_on=signed_on,
+                signer=signer,
+                summary=summary.strip()
+                or _("Về việc công nhận mô hình, điển hình “Dân vận khéo” năm %(year)s") % {"year": campaign.year},
+            )
+    except IntegrityError:
+        return same_number.get(), False
+    return decision, True

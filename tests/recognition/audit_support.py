@@ -36,7 +36,7 @@ def revise(world, model, dossier, **changes):
     task_do(movement_model=model, node_name="revise", user=world.submitter, data={**data, **changes})
 
 
-def survey(world, model):
+def survey(world, model, files=None):
     task_do(
         movement_model=model,
         node_name="survey",
@@ -46,6 +46,7 @@ def survey(world, model):
             "findings": "Mô hình hoạt động đều.",
             "recommendation": "recommend",
         },
+        files=files,
     )
 
 

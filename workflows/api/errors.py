@@ -75,6 +75,9 @@ def _vietnamese(exc):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, exceptions.ParseError):
+        # An unreadable body is invalid input: the documented 400 shape, with the reason as a general error.
+        return invalid_input_response({api_settings.NON_FIELD_ERRORS_KEY: [str(_vietnamese(exc).detail)]})
     if isinstance(exc, DjangoValidationError):
         return invalid_input_response(_errors_from_django(exc))
     if isinstance(exc, exceptions.ValidationError):

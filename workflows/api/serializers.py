@@ -140,8 +140,9 @@ class TaskSerializer(serializers.ModelSerializer):
     process = serializers.IntegerField(source="process_id", read_only=True)
     node = serializers.SerializerMethodField()
     title = serializers.SerializerMethodField()
-    owner = UserSummarySerializer(read_only=True)
-    unit = UnitSummarySerializer(read_only=True)
+    # Null until someone claims the task; null too for the engine's own steps (start, gateways).
+    owner = UserSummarySerializer(read_only=True, allow_null=True)
+    unit = UnitSummarySerializer(read_only=True, allow_null=True)
     model = serializers.SerializerMethodField()
     deadline = serializers.SerializerMethodField()
 
@@ -188,8 +189,9 @@ class ProcessTaskSerializer(serializers.ModelSerializer):
     node = serializers.SerializerMethodField()
     title = serializers.SerializerMethodField()
     type = serializers.CharField(source="flow_task_type", read_only=True)
-    owner = UserSummarySerializer(read_only=True)
-    unit = UnitSummarySerializer(read_only=True)
+    # Null until someone claims the task; null too for the engine's own steps (start, gateways).
+    owner = UserSummarySerializer(read_only=True, allow_null=True)
+    unit = UnitSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = RecognitionTask
@@ -208,8 +210,9 @@ class ProcessSerializer(serializers.ModelSerializer):
     model = serializers.SerializerMethodField()
     stage = serializers.CharField(source="movement_model.stage", read_only=True)
     stage_label = serializers.CharField(source="movement_model.get_stage_display", read_only=True)
+    # Null until the council's scores are tallied.
     final_score = serializers.DecimalField(
-        source="movement_model.final_score", max_digits=6, decimal_places=2, read_only=True
+        source="movement_model.final_score", max_digits=6, decimal_places=2, read_only=True, allow_null=True
     )
     outcome_reason = serializers.CharField(source="movement_model.outcome_reason", read_only=True)
     tasks = serializers.SerializerMethodField()

@@ -16,5 +16,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("audit/", include("recognition.api")),
     path("", include(router.urls)),
-    re_path(r"^.*$", views.not_found),  # keep last
+    # Keep last. DOTALL: a path holding an encoded newline (%0A) is unknown too, not the web site's.
+    re_path(r"^[\s\S]*$", views.not_found),
 ]

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from recognition.forms import DossierForm
 from recognition.models import MovementModel
 from recognition.selectors import models_visible_to
+from workflows.ids import id_is_storable
 from workflows.models import RecognitionProcess, RecognitionTask
 from workflows.selectors import processes_visible_to, task_inbox_for, task_queue_for, tasks_visible_to
 from workflows.services import registration_submit, task_claim, task_complete, task_release
@@ -45,6 +46,11 @@ class ApiViewSet(viewsets.GenericViewSet):
     # `WWW-Authenticate: Token` rather than the 403 the session scheme would give.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     lookup_value_regex = r"\d+"
+
+    def get_object(self):
+        if not id_is_storable(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)):
+            raise NotFound()
+        return super().get_object()
 
 
 def _form_data(request):

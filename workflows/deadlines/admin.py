@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from recognition.admin import AuditedModelAdmin, AuditedModelForm, GlobalReferenceAdmin
 from recognition.models import AuditAction
 from recognition.selectors import units_visible_to
+from workflows.selectors import tasks_visible_to
 
 from .models import CalendarOverride, DeadlineSlot, EscalationRoute
 
@@ -54,10 +55,15 @@ class EscalationRouteAdmin(AuditedModelAdmin):
 
 @admin.register(DeadlineSlot)
 class DeadlineSlotAdmin(admin.ModelAdmin):
+    """Read-only: the slots of the tasks the admin may see (the processes of the admin's unit subtree)."""
+
     list_display = ("fire_at", "task_id", "rule", "state", "attempts", "fired_at", "last_error")
     list_filter = ("state", "kind")
     search_fields = ("=task__id", "rule")
     readonly_fields = [f.name for f in DeadlineSlot._meta.fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(task__in=tasks_visible_to(user=request.user).values("pk"))
 
     def has_add_permission(self, request):
         return False

@@ -14,6 +14,7 @@ from functools import wraps
 from django.http import Http404
 from django.urls import URLPattern, URLResolver
 
+from workflows.ids import id_is_storable
 from workflows.selectors import processes_visible_to, tasks_visible_to
 
 
@@ -24,6 +25,8 @@ def _scope_guard(view, *, node_name: str | None):
         user = request.user
         # Anonymous requests never get here: viewflow's SiteMiddleware refuses them first.
         if process_pk is not None and user.is_authenticated:
+            if not id_is_storable(process_pk) or (task_pk is not None and not id_is_storable(task_pk)):
+                raise Http404
             if task_pk is not None:
                 flow_task = (
                     tasks_visible_to(user=user)

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from recognition.forms import DossierForm
 from recognition.selectors import attachment_visible_to, campaigns_open_for, models_visible_to
+from recognition.validators import sniffed_content_type
 from workflows.flows import RecognitionFlow
 from workflows.selectors import process_tasks
 from workflows.services import registration_submit
@@ -109,12 +110,16 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         attachment = attachment_visible_to(user=request.user, attachment_id=pk)
         if attachment is None:
             raise Http404(_("Không tìm thấy tệp đính kèm."))
+        # Sniffed again from the stored bytes: a row stored before uploads were sniffed may
+        # hold the type the client claimed (text/html for a PDF, say).
+        with attachment.file.open("rb") as stored:
+            content_type = sniffed_content_type(stored, attachment.original_name)
         accel_prefix = getattr(settings, "KHEO_ATTACHMENT_ACCEL_PREFIX", "")
         if accel_prefix:
-            response = HttpResponse(content_type=attachment.content_type)
+            response = HttpResponse(content_type=content_type)
             response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + attachment.file.name
         else:
-            response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+            response = FileResponse(attachment.file.open("rb"), content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=attachment.original_name
         )

@@ -1,0 +1,117 @@
+"""The Vietnamese words for what audit records hold: payload keys, coded values, rules.
+
+Every key a service writes into a payload has a label here (the test of the
+auditor's pages checks that no key is shown as it is).
+"""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+from recognition.models import Classification, ModelStage, ReplicationStatus, SurveyRecommendation
+
+NODE_LABELS = {
+    "check_dossier": _("Kiểm tra hồ sơ"),
+    "revise": _("Bổ sung hồ sơ"),
+    "survey": _("Khảo sát thực tế"),
+    "evaluate": _("Chấm điểm"),
+    "recognise": _("Ký quyết định công nhận"),
+    "replicate": _("Theo dõi nhân rộng"),
+}
+
+VALUE_LABELS = {
+    "node": _("Bước"),
+    "decision": _("Kết luận"),
+    "reason": _("Lý do"),
+    "visited_on": _("Ngày khảo sát"),
+    "findings": _("Kết quả khảo sát"),
+    "recommendation": _("Kiến nghị"),
+    "comment": _("Nhận xét"),
+    "decision_number": _("Số quyết định"),
+    "signed_on": _("Ngày ký"),
+    "summary": _("Trích yếu"),
+    "adopting_units": _("Đơn vị áp dụng"),
+    "adopting_unit": _("Đơn vị áp dụng"),
+    "started_on": _("Ngày bắt đầu"),
+    "status": _("Trạng thái"),
+    "close_tracking": _("Kết thúc theo dõi"),
+    "stage": _("Giai đoạn"),
+    "final_score": _("Điểm tổng hợp"),
+    "outcome_reason": _("Lý do kết quả"),
+    "owner": _("Người xử lý"),
+    "previous_owner": _("Người xử lý trước"),
+    "unit": _("Đơn vị"),
+    "campaign": _("Đợt đăng ký"),
+    "permission": _("Quyền cần có"),
+    "number": _("Số quyết định"),
+    "classification": _("Xếp loại"),
+    "score": _("Điểm"),
+    "total": _("Tổng điểm"),
+    "aggregation": _("Cách tổng hợp"),
+    "pass_threshold": _("Ngưỡng công nhận"),
+    "outstanding_threshold": _("Ngưỡng tiêu biểu"),
+    "max_total": _("Tổng điểm tối đa"),
+    "member_totals": _("Tổng điểm của từng thành viên"),
+    "replications": _("Số đơn vị nhân rộng"),
+    "model": _("Loại dữ liệu"),
+    "object_repr": _("Bản ghi"),
+    "operation": _("Thao tác"),
+    "rule": _("Quy tắc"),
+    "recipients": _("Người nhận"),
+    "skipped": _("Không gửi cho"),
+    "due_on": _("Hạn xử lý"),
+    "level": _("Cấp chuyển"),
+    "supervising_unit": _("Đơn vị giám sát"),
+    "overdue_working_days": _("Số ngày làm việc quá hạn"),
+    "reassigned_to": _("Chuyển cho"),
+    "user": _("Người dùng"),
+    "value": _("Giá trị"),
+}
+
+# Keys that hold the id of a stored row: shown as "#<id>" under these labels.
+RECORD_ID_LABELS = {
+    "decision": _("Mã quyết định"),
+    "review": _("Mã phiếu kiểm tra hồ sơ"),
+    "report": _("Mã báo cáo khảo sát"),
+    "result": _("Mã kết quả đánh giá"),
+    "replication": _("Mã bản ghi nhân rộng"),
+    "slot": _("Mã mốc hạn"),
+    "object": _("Mã bản ghi"),
+}
+
+CHOICE_LABELS = {
+    "decision": {"accept": _("Hồ sơ hợp lệ, chuyển khảo sát"), "return": _("Trả lại đơn vị để bổ sung")},
+    "recommendation": dict(SurveyRecommendation.choices),
+    # Replication statuses, and the statuses viewflow gives a process (PROCESS_CANCELLED).
+    "status": {
+        **dict(ReplicationStatus.choices),
+        "NEW": _("Đang xử lý"),
+        "DONE": _("Đã hoàn thành"),
+        "CANCELED": _("Đã hủy"),
+    },
+    "stage": dict(ModelStage.choices),
+    "classification": dict(Classification.choices),
+    "kind": {"model": _("Mô hình"), "exemplar": _("Điển hình")},
+    "collective_kind": {"collective": _("Tập thể"), "individual": _("Cá nhân")},
+    "aggregation": {"mean": _("Bình quân"), "median": _("Trung vị")},
+    "operation": {"add": _("Thêm"), "change": _("Sửa"), "delete": _("Xóa")},
+    "reason": {
+        "inactive": _("tài khoản đã khóa"),
+        "no_candidate": _("không có người nhận phù hợp"),
+        "no_supervisor_at_level": _("không có cấp giám sát"),
+    },
+}
+
+_REMINDER_BEFORE = re.compile(r"^reminder\.d-(\d+)$")
+_ESCALATION = re.compile(r"^escalation\.level-(\d+)$")
+
+
+def rule_label(rule: str) -> str:
+    """A deadline rule ("reminder.d-2", "reminder.d0", "escalation.level-1") in words."""
+    if rule == "reminder.d0":
+        return str(_("Nhắc vào ngày đến hạn"))
+    if match := _REMINDER_BEFORE.match(rule):
+        return str(_("Nhắc trước hạn %(days)s ngày làm việc") % {"days": match[1]})
+    if match := _ESCALATION.match(rule):
+        return str(_("Chuyển cấp trên lần %(level)s") % {"level": match[1]})
+    return rule

@@ -1,0 +1,267 @@
+"""The auditor's pages render a trail holding every kind of record the code writes, in Vietnamese.
+
+The trail is built through the real services (registration, the task pages' services,
+the deadline beat, the admin); the actions no code path writes yet (delegation,
+undo, revocation, deletion of reference data) are written with `audit_record`
+in the payload shape of their siblings.
+"""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from recognition.audit_context import acting_as
+from recognition.models import AuditAction, AuditEvent, RecognitionDecision
+from recognition.roles import Role
+from recognition.services.audit import audit_record
+from recognition.views.audit import SearchView
+from tests.factories import user_with_role
+from tests.notifications.support import open_task
+from tests.recognition.audit_support import check, evaluate, register, revise, survey
+from workflows.deadlines.firing import deadline_slots_fire
+from workflows.deadlines.scan import deadline_scan
+from workflows.demo import task_do
+from workflows.flows import RecognitionFlow
+from workflows.services import task_claim, task_release
+
+pytestmark = pytest.mark.django_db
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _beat(now: datetime) -> None:
+    published = []
+    with time_machine.travel(now, tick=False):
+        deadline_scan(publish=published.append)
+        for chunk in published:
+            deadline_slots_fire(slot_ids=chunk)
+
+
+def _replicate(world, model, *, status: str, close: bool):
+    data = {
+        "adopting_units": [str(world.other_unit.pk)],
+        "started_on": timezone.localdate().isoformat(),
+        "status": status,
+    }
+    if close:
+        data["close_tracking"] = "on"
+    task_do(movement_model=model, node_name="replicate", user=world.standing_body, data=data)
+
+
+@pytest.fixture
+def trail(world, dossier, settings, client):
+    """Three models and the admin's records: every AuditAction at least once."""
+    settings.KHEO_ESCALATION_REASSIGN_STAGES = ["check_dossier"]
+    deputy = user_with_role(role=Role.STANDING_BODY, unit=world.province, username="thuongtruc_pho")
+    with time_machine.travel(datetime(2026, 4, 24, 10, 0, tzinfo=HCM), tick=False):
+        recognised = register(world, dossier)
+        task = open_task(recognised, "check_dossier")
+        task_claim(task_id=task.pk, user=world.standing_body)
+        task_release(task_id=task.pk, user=world.standing_body)
+        task_claim(task_id=task.pk, user=world.standing_body)
+    _beat(datetime(2026, 5, 7, 8, 0, tzinfo=HCM))  # reminders, escalation, reassignment to the deputy
+    task_do(
+        movement_model=recognised,
+        node_name="check_dossier",
+        user=deputy,
+        data={"decision": "return", "reason": "Thiếu biên bản họp dân."},
+    )
+    revise(world, recognised, dossier, budget_vnd="7000000")
+    check(world, recognised, accept=True)
+    survey(
+        world,
+        recognised,
+        files={"attachments": [SimpleUploadedFile("bien-ban.pdf", PDF_BYTES, content_type="application/pdf")]},
+    )
+    evaluate(world, recognised, 16)
+    task_do(
+        movement_model=recognised,
+        node_name="recognise",
+        user=world.chair,
+        data={"decision_number": "7-QĐ/BCĐ", "signed_on": timezone.localdate().isoformat()},
+    )
+    _replicate(world, recognised, status="planned", close=False)
+    _replicate(world, recognised, status="implementing", close=True)
+    decision = RecognitionDecision.objects.get()
+
+    rejected = register(world, dossier, name="Tổ dân vận")
+    check(world, rejected, accept=True)
+    survey(world, rejected)
+    evaluate(world, rejected, 8)
+
+    cancelled = register(world, dossier, name="Thắp sáng đường quê")
+    with acting_as(world.admin):
+        RecognitionFlow.instance.cancel(cancelled.process)
+
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.TASK_DELEGATED,
+            actor=world.standing_body,
+            movement_model=cancelled,
+            payload={"node": "check_dossier", "previous_owner": world.standing_body.pk, "owner": deputy.pk},
+        )
+        audit_record(
+            action=AuditAction.TASK_UNDONE,
+            actor=world.admin,
+            movement_model=cancelled,
+            payload={"node": "check_dossier"},
+        )
+        audit_record(
+            action=AuditAction.DECISION_REVOKED,
+            actor=world.chair,
+            movement_model=recognised,
+            reason="Quyết định ghi sai tên đơn vị.",
+            payload={"decision": decision.pk, "number": "7-QĐ/BCĐ", "signed_on": decision.signed_on.isoformat()},
+        )
+        audit_record(
+            action=AuditAction.REFERENCE_DELETED,
+            actor=world.admin,
+            reason="Lĩnh vực tạo nhầm.",
+            payload={
+                "model": "recognition.field",
+                "object": world.field.pk,
+                "object_repr": str(world.field),
+                "operation": "delete",
+                "changes": {},
+            },
+        )
+    client.force_login(world.admin)
+    year = timezone.localdate().year
+    response = client.post(
+        "/admin/recognition/campaign/add/",
+        {
+            "name": "Đợt bổ sung",
+            "year": year,
+            "organising_unit": world.province.pk,
+            "registration_opens_on": f"{year}-01-01",
+            "registration_closes_on": f"{year}-12-31",
+            "pass_threshold": "70",
+            "outstanding_threshold": "90",
+            "aggregation": "median",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        f"/admin/recognition/campaign/{world.campaign.pk}/change/",
+        {
+            "name": world.campaign.name,
+            "year": year,
+            "organising_unit": world.province.pk,
+            "registration_opens_on": f"{year}-01-01",
+            "registration_closes_on": f"{year}-12-31",
+            "pass_threshold": "75",
+            "outstanding_threshold": "90",
+            "aggregation": "mean",
+            "audit_reason": "Nâng ngưỡng theo Kết luận số 3.",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        "/admin/workflows/calendaroverride/add/",
+        {"date": "2026-05-09", "kind": "working_day", "reason": "Thông báo 1/TB-BNV", "audit_reason": "Làm bù."},
+    )
+    assert response.status_code == 302
+    client.logout()
+    return recognised, rejected, cancelled
+
+
+RAW_KEY = re.compile(r"^[a-z0-9_.\-]+$")
+
+
+def _assert_readable(entries):
+    """Every label is Vietnamese (no payload key shown as it is) and no value is a raw structure."""
+    for entry in entries:
+        for label, value in entry.values:
+            assert not RAW_KEY.match(label), (entry.event.action, label)
+            assert "{" not in value and "'before'" not in value, (entry.event.action, label, value)
+        for label, before, after in entry.changes:
+            assert not RAW_KEY.match(label), (entry.event.action, label)
+            assert "{" not in before + after, (entry.event.action, label, before, after)
+
+
+def test_every_action_is_in_the_trail(trail):
+    assert set(AuditEvent.objects.values_list("action", flat=True)) == set(AuditAction.values)
+
+
+def test_timeline_and_pdf_of_every_model_render_in_vietnamese(client, world, trail):
+    recognised, rejected, cancelled = trail
+    client.force_login(world.auditor)
+    for model in trail:
+        response = client.get(f"/audit/models/{model.pk}/")
+        assert response.status_code == 200
+        _assert_readable(response.context["entries"])
+        pdf = client.get(f"/audit/models/{model.pk}/trail.pdf")
+        assert (pdf.status_code, pdf["Content-Type"], pdf.content[:5]) == (200, "application/pdf", b"%PDF-")
+
+    entries = client.get(f"/audit/models/{recognised.pk}/").context["entries"]
+    by_action = {}
+    for entry in entries:
+        by_action.setdefault(entry.event.action, []).append(entry)
+    first, second = by_action["replication_recorded"]
+    assert first.action == "Ghi nhận nhân rộng"
+    assert ("Đơn vị áp dụng", "Hội Nông dân xã Phong Điền") in first.values
+    assert first.changes == [("Trạng thái", "—", "Kế hoạch")]
+    assert second.changes == [("Trạng thái", "Kế hoạch", "Đang triển khai")]
+    assert by_action["process_finished"][0].values == [("Số đơn vị nhân rộng", "1")]
+    assert by_action["reminder_sent"][0].action == "Gửi nhắc việc"
+    assert ("Người nhận", "thuongtruc") in by_action["reminder_sent"][0].values
+    escalated = by_action["escalated"][0]
+    assert ("Quy tắc", "Chuyển cấp trên lần 1") in escalated.values
+    assert ("Đơn vị giám sát", "Thành ủy Cần Thơ") in escalated.values
+    assert ("Số ngày làm việc quá hạn", "1") in escalated.values
+    reassigned = by_action["task_reassigned"][0]
+    assert reassigned.actor == "Hệ thống (quy tắc: escalation.level-1)"
+    assert ("Người xử lý", f"{world.standing_body.get_full_name()} (thuongtruc)") not in reassigned.values
+    assert ("Người xử lý trước", f"{world.standing_body.get_full_name()} (thuongtruc)") in reassigned.values
+    assert ("Bước", "Kiểm tra hồ sơ") in reassigned.values
+    released = by_action["task_released"][0]
+    assert released.action == "Trả nhiệm vụ về hàng chờ"
+    passed = by_action["evaluation_passed"][0]
+    assert ("Cách tổng hợp", "Bình quân") in passed.values
+    assert ("Xếp loại", "Công nhận") in passed.values
+    members = dict(passed.values)["Tổng điểm của từng thành viên"]
+    assert members.startswith(f"{world.council[0].get_full_name()} (hoidong1): 80")
+    issued = by_action["decision_issued"][0]
+    assert ("Số quyết định", "7-QĐ/BCĐ") in issued.values
+    assert ("Mã quyết định", f"#{RecognitionDecision.objects.get().pk}") in issued.values
+    revoked = by_action["decision_revoked"][0]
+    assert (revoked.action, revoked.reason) == ("Thu hồi quyết định", "Quyết định ghi sai tên đơn vị.")
+    edited = by_action["dossier_edited"][0]
+    assert edited.changes == [("7a. Kinh phí (đồng)", "—", "7000000")]
+    surveyed = by_action["survey_reported"][0]
+    assert ("Kiến nghị", "Đề nghị công nhận") in surveyed.values
+    assert [item["name"] for item in surveyed.files] == ["bien-ban.pdf"]
+
+    cancelled_entries = client.get(f"/audit/models/{cancelled.pk}/").context["entries"]
+    process_cancelled = next(e for e in cancelled_entries if e.event.action == "process_cancelled")
+    assert process_cancelled.values == [("Trạng thái", "Đã hủy")]
+    rejected_entries = client.get(f"/audit/models/{rejected.pk}/").context["entries"]
+    assert "Không đạt, không công nhận" in [entry.action for entry in rejected_entries]
+
+
+def test_search_shows_every_action_in_vietnamese(client, world, trail, monkeypatch):
+    monkeypatch.setattr(SearchView, "paginate_by", 500)
+    client.force_login(world.auditor)
+    response = client.get("/audit/")
+    assert response.status_code == 200
+    entries = response.context["entries"]
+    assert {entry.event.action for entry in entries} == set(AuditAction.values)
+    _assert_readable(entries)
+    labels = {entry.event.action: entry.action for entry in entries}
+    assert labels == {action.value: str(action.label) for action in AuditAction}
+    deleted = next(entry for entry in entries if entry.event.action == "reference_deleted")
+    assert ("Loại dữ liệu", "Lĩnh vực") in deleted.values
+    assert ("Thao tác", "Xóa") in deleted.values
+    changed = next(entry for entry in entries if entry.event.action == "reference_changed")
+    assert changed.changes == [("Ngưỡng công nhận", "70.00", "75.00")]
+    configured = next(entry for entry in entries if entry.event.action == "flow_configuration_changed")
+    assert ("Thao tác", "Thêm") in configured.values
+    for action in AuditAction.values:
+        assert client.get("/audit/", {"action": action}).status_code == 200

@@ -1,0 +1,90 @@
+"""A small demo, seeded through the real services, reaches every stage and every page of it opens."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from recognition.models import AuditAction, AuditEvent, ModelStage, MovementModel, Replication, User
+from workflows.flows import RecognitionFlow
+from workflows.models import RecognitionTask
+
+from .test_views_pages import LIST_PAGES
+
+DEMO_MODELS = 10
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", models=DEMO_MODELS, stdout=io.StringIO())
+    return list(MovementModel.objects.order_by("pk"))
+
+
+def test_small_demo_reaches_every_stage_through_the_services(demo):
+    assert len(demo) == DEMO_MODELS
+    assert {model.stage for model in demo} == set(ModelStage.values)
+    # Replication went through its service: planned, then implementing and effective before closing.
+    closed = next(model for model in demo if model.stage == ModelStage.CLOSED)
+    replicating = next(model for model in demo if model.stage == ModelStage.REPLICATION)
+    assert set(Replication.objects.filter(source_model=closed).values_list("status", flat=True)) == {"effective"}
+    assert set(Replication.objects.filter(source_model=replicating).values_list("status", flat=True)) == {"planned"}
+    statuses = [
+        event.payload["status"]
+        for event in AuditEvent.objects.filter(movement_model=closed, action=AuditAction.REPLICATION_RECORDED)
+    ]
+    adopters = Replication.objects.filter(source_model=closed).count()
+    assert statuses == (
+        [{"before": None, "after": "planned"}] * adopters
+        + [{"before": "planned", "after": "implementing"}] * adopters
+        + [{"before": "implementing", "after": "effective"}] * adopters
+    )
+    written = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        AuditAction.MODEL_REGISTERED,
+        AuditAction.DOSSIER_RETURNED,
+        AuditAction.DOSSIER_ACCEPTED,
+        AuditAction.SURVEY_REPORTED,
+        AuditAction.EVALUATION_SCORED,
+        AuditAction.EVALUATION_PASSED,
+        AuditAction.EVALUATION_REJECTED,
+        AuditAction.DECISION_ISSUED,
+        AuditAction.MODEL_RECOGNISED,
+        AuditAction.REPLICATION_RECORDED,
+        AuditAction.PROCESS_FINISHED,
+    } <= written
+
+
+def test_every_auditor_page_of_every_demo_model_opens(client, demo):
+    client.force_login(User.objects.get(username="kiemtra"))
+    for model in demo:
+        for url in (
+            f"/audit/models/{model.pk}/",
+            f"/audit/models/{model.pk}/evaluation/",
+            f"/audit/models/{model.pk}/bundle.json",
+            f"/audit/models/{model.pk}/trail.pdf",
+            f"/api/v1/audit/models/{model.pk}/events/",
+            f"/api/v1/audit/models/{model.pk}/bundle/",
+            f"/api/v1/audit/models/{model.pk}/evaluation/",
+        ):
+            assert client.get(url).status_code == 200, url
+    first = client.get("/audit/")
+    assert first.status_code == 200
+    pages = first.context["paginator"].num_pages
+    for number in range(2, pages + 1):
+        assert client.get("/audit/", {"page": number}).status_code == 200
+    for action in AuditAction.values:
+        assert client.get("/audit/", {"action": action}).status_code == 200, action
+    assert client.get("/api/v1/audit/events/").status_code == 200
+
+
+def test_every_main_page_of_every_demo_model_opens(client, demo):
+    client.force_login(User.objects.get(username="thuongtruc"))
+    for url in LIST_PAGES:
+        assert client.get(url).status_code == 200, url
+    for model in demo:
+        assert client.get(f"/models/{model.pk}/").status_code == 200
+        process_pk = model.process.pk
+        assert client.get(RecognitionFlow.instance.reverse("process_detail", args=[process_pk])).status_code == 200
+        for task in RecognitionTask.objects.filter(process_id=process_pk, flow_task_type="HUMAN"):
+            url = task.flow_task.reverse("detail", args=[process_pk, task.pk])
+            assert client.get(url).status_code == 200, url
