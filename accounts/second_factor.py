@@ -72,9 +72,7 @@ def _recovery_code() -> str:
 @transaction.atomic
 def recovery_codes_regenerate(*, user) -> list[str]:
     """Replace the user's recovery codes with fresh ones and return them (shown once)."""
-    device, _ = StaticDevice.objects.get_or_create(
-        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
-    )
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True})
     device.token_set.all().delete()
     codes = [_recovery_code() for _ in range(settings.KHEO_RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
