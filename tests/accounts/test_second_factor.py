@@ -13,9 +13,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.second_factor import recovery_codes_regenerate, second_factor_required
-from recognition.roles import Role
 from tests.accounts.support import totp_code, totp_device_enrolled
-from tests.factories import UserFactory, user_with_role
+from tests.factories import UserFactory
 
 PASSWORD = "mat-khau-dung-2026"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
