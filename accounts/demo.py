@@ -6,18 +6,14 @@ with `python manage.py demo_otp_code quantri`. The key is public, so the command
 prints codes of devices that hold this very key: it cannot reveal a real user's code.
 """
 
-import base64
-import binascii
-
 from django.db import transaction
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .demo_key import DEMO_TOTP_KEY_HEX, DEMO_TOTP_SECRET
 from .second_factor import TOTP_DEVICE_NAME
 
-DEMO_TOTP_KEY = b"kheo-demo-totp-2026!"
-DEMO_TOTP_KEY_HEX = binascii.hexlify(DEMO_TOTP_KEY).decode()
-DEMO_TOTP_SECRET = base64.b32encode(DEMO_TOTP_KEY).decode().rstrip("=")
+__all__ = ["DEMO_TOTP_KEY_HEX", "DEMO_TOTP_SECRET", "demo_totp_code", "demo_totp_device_ensure"]
 
 
 @transaction.atomic
