@@ -95,9 +95,9 @@ def test_admin_unlocks_from_the_axes_admin_page(client, member, frozen, db):
     attempt = AccessAttempt.objects.get(username="thuongtruc")
     assert attempt.failures_since_start == 5
 
-    superuser = user_with_role(role=Role.ADMIN, unit=member.unit, username="sieu", is_staff=True, is_superuser=True)
+    admin = user_with_role(role=Role.ADMIN, unit=member.unit, username="quantri", is_staff=True)
     admin_client = type(client)()
-    admin_client.force_login(superuser)
+    admin_client.force_login(admin)
     listed = admin_client.get("/admin/axes/accessattempt/")
     assert listed.status_code == 200 and "thuongtruc" in listed.content.decode()
     deleted = admin_client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})

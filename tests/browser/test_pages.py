@@ -39,7 +39,17 @@ def test_standing_body_opens_every_main_page_cleanly(browser_page, world):
         "/models/": registered["name"],
         f"/models/{movement_model.pk}/": registered["name"],
         task_url(task, "detail"): registered["name"],
+        task_url(task, "assign"): registered["name"],
+        "/recognition/": "",
+        "/recognition/flows/": "",
+        "/recognition/tasks/": "",
+        "/recognition/chart/": "",
+        f"/recognition/{task.process_id}/": registered["name"],
+        f"/recognition/{task.process_id}/chart/": "",
         "/notifications/": "Thông báo",
+        "/notifications/preference/": "",
+        "/accounts/profile/": "",
+        "/accounts/password_change/": "Đổi mật khẩu",
         "/api/v1/docs/": "",
     }
     for path, text in pages.items():
