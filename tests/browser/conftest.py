@@ -12,12 +12,8 @@ import shutil
 from dataclasses import dataclass, field
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
-# themselves (fixtures, assertions) are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from django.db import DEFAULT_DB_ALIAS, connections
+from playwright.sync_api import Page, sync_playwright
 
 CHROMIUM = os.environ.get("KHEO_CHROMIUM", "/usr/bin/chromium")
 
@@ -26,13 +22,15 @@ CHROMIUM = os.environ.get("KHEO_CHROMIUM", "/usr/bin/chromium")
 _CSP_LISTENER = """
 window.__kheoCspViolations = [];
 document.addEventListener('securitypolicyviolation', (event) => {
-  window.__kheoCspViolations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  window.__kheoCspViolations.push(`${event.violatedDirective} ${event.blockedURI} ${where}`);
 });
 """
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture(scope="module")
+def chromium(django_db_setup):
+    """One headless Chromium per test module (Playwright and its event loop stop after it)."""
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
         pytest.fail(
             f"Chromium is missing ({CHROMIUM}): the browser tests need Debian's chromium. "
@@ -40,10 +38,22 @@ def chromium():
             "with password-less sudo), or point KHEO_CHROMIUM at a Chromium binary.",
             pytrace=False,
         )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+    # Playwright keeps an event loop running in this thread; Django then hands out a separate
+    # connection object (asgiref's Local switches to a context variable). That one lacks the
+    # reference data snapshot that serialized_rollback restores after each flush: pass it on.
+    snapshot = getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
+    # With that loop running, Django refuses ORM calls as "async"; the tests' own ORM calls
+    # (fixtures, assertions) are plain synchronous code, so allow them while the browser lives.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            if snapshot is not None:
+                connections[DEFAULT_DB_ALIAS]._test_serialized_contents = snapshot
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @dataclass
