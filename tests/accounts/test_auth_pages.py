@@ -59,9 +59,7 @@ def test_password_reset_from_request_to_new_password(client, member):
     assert_our_page(confirm.content.decode())
     assert "Nhập mật khẩu mới hai lần để tránh gõ nhầm." in confirm.content.decode()
     new_password = "mat-khau-moi-rat-dai-2026"
-    changed = client.post(
-        confirm.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
-    )
+    changed = client.post(confirm.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
     assert (changed.status_code, changed["Location"]) == (302, "/accounts/reset/done/")
     complete = client.get("/accounts/reset/done/").content.decode()
     assert_our_page(complete)
@@ -86,4 +84,4 @@ def test_password_change_page_is_ours(client, member):
     client.force_login(member)
     html = client.get("/accounts/password_change/").content.decode()
     assert "vf-page" in html and "admin/css" not in html
-    assert "<h1 class=\"vf-card__title\">Đổi mật khẩu</h1>" in html
+    assert '<h1 class="vf-card__title">Đổi mật khẩu</h1>' in html
