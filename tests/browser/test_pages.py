@@ -93,7 +93,14 @@ def test_admin_enrols_an_authenticator_app(browser_page, world):
     codes = browser_page.page.locator("[data-testid=recovery-codes] li").all_inner_texts()
     assert len(codes) == 10
     browser_page.submit("text=Tôi đã lưu, tiếp tục")
-    assert browser_page.goto("/admin/").status == 200
+    admin_pages = [
+        "/admin/",
+        "/admin/recognition/unit/",
+        "/admin/recognition/campaign/add/",
+        "/admin/axes/accessattempt/",
+    ]
+    for path in admin_pages:
+        assert browser_page.goto(path).status == 200, path
     assert browser_page.goto("/accounts/otp/recovery-codes/").status == 200
     assert "Bạn còn 10 mã khôi phục chưa dùng." in browser_page.page.content()
     browser_page.assert_clean()
