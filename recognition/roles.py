@@ -42,6 +42,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for verb in ("view", "add", "change")
         ),
         "workflows.view_deadlineslot",
+        # Unlock a sign-in locked by django-axes: delete its row under Quản trị → Axes.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ],
     Role.AUDITOR: [
         "recognition.view_audit_trail",

@@ -4,16 +4,32 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from recognition.models import Campaign, Field, UnitKind
 from recognition.roles import Role
+from tests.accounts.support import SecondFactorClient
 from tests.audit_flush import audit_tables_flushable
 from tests.factories import unit_create, user_with_role
 
 
 def pytest_configure(config):
     audit_tables_flushable()
+
+
+@pytest.fixture
+def client():
+    """Like pytest-django's, but force_login passes the second factor for admins and auditors."""
+    return SecondFactorClient()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_api_throttles():
+    """API throttle counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import demo_totp_device_ensure
+from accounts.second_factor import second_factor_required
 from recognition.models import (
     Campaign,
     Field,
@@ -198,6 +200,10 @@ def demo_cast_ensure() -> DemoCast:
         username: _user(username=username, full_name=full_name, role=role, unit=places[where])
         for username, full_name, role, where in DEMO_USERS
     }
+    # The demo admin and auditor need a second factor: enrolled with the published demo key.
+    for user in users.values():
+        if second_factor_required(user):
+            demo_totp_device_ensure(user=user)
     # One submitter per registering unit so demo models come from across the province.
     submitters = [users["donvi"]]
     for index, unit in enumerate(submitter_units):

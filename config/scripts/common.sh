@@ -88,6 +88,27 @@ stop_started_on_exit() {
     trap 'exit 143' TERM HUP
 }
 
+# The browser tests (tests/browser/) drive Debian's Chromium; never a browser that Playwright downloads.
+CHROMIUM="${KHEO_CHROMIUM:-/usr/bin/chromium}"
+
+# Install the Debian package chromium when it is missing and we can be root; otherwise say how.
+# Not fatal: only the browser tests need it, and they fail with the same advice.
+chromium_ensure() {
+    if [ -x "$CHROMIUM" ] || command -v "$CHROMIUM" >/dev/null 2>&1; then
+        return 0
+    fi
+    if [ -n "${KHEO_CHROMIUM:-}" ] || ! can_be_root || ! command -v apt-get >/dev/null 2>&1; then
+        say "Chromium is missing ($CHROMIUM): the browser tests will fail until it is installed"
+        say "(Debian: sudo apt-get install chromium; or set KHEO_CHROMIUM=/path/to/chromium)."
+        return 0
+    fi
+    say "Chromium is missing: installing the Debian package chromium (for the browser tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    [ -x "$CHROMIUM" ] || fail "apt-get did not install $CHROMIUM."
+}
+
 redis_answers() {
     "$VENV_BIN/python" - "$REDIS_URL" <<'PY' >/dev/null 2>&1
 import sys

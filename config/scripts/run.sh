@@ -66,7 +66,9 @@ do
 done
 
 say "Khéo is ready at http://$HOST:$PORT/ ($(($(date +%s) - started_at)) s). Demo logins: donvi, thuongtruc,"
-say "khaosat, hoidong1-3, truongban, quantri, kiemtra — password kheo-demo-2026. Ctrl-C stops everything."
+say "khaosat, hoidong1-3, truongban, quantri, kiemtra — password kheo-demo-2026. quantri and kiemtra also"
+say "need a second-factor code: demo TOTP key $("$VENV_BIN/python" -c 'from accounts.demo_key import DEMO_TOTP_SECRET; print(DEMO_TOTP_SECRET)')"
+say "in any authenticator app, or: .venv/bin/python manage.py demo_otp_code quantri. Ctrl-C stops everything."
 
 # Stop all when any one of them exits on its own.
 wait -n "${STARTED_PIDS[@]}" || true

@@ -9,6 +9,7 @@ stop_started_on_exit
 
 mkdir -p "$VAR_DIR"
 redis_ensure
+chromium_ensure
 say "pytest on ${DATABASE_URL:-SQLite} (Redis $REDIS_URL)"
 status=0
 "$VENV_BIN/pytest" "$@" || status=$?

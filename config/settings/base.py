@@ -1,9 +1,11 @@
 """Settings shared by every environment. Values that vary come from `config.env`."""
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from kombu import Queue
 
 from config.env import BASE_DIR, VAR_DIR, env
@@ -25,12 +27,19 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
+    "drf_spectacular_sidecar",
     "treebeard",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     "recognition",
     "workflows",
     "notifications",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -40,11 +49,24 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Anonymous visitors of any page are sent to the login page (API views answer 401 themselves).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Admins, auditors, staff and superusers are sent to enrol in / pass the second factor first.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "recognition.audit_context.AuditContextMiddleware",
+    # Last, so that it sees the lockout flag that the authentication backend set on the request.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every sign-in (login page and POST /api/v1/auth/token/) before the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -62,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -92,7 +115,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "recognition.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/accounts/login/"
+# No LOGOUT_REDIRECT_URL: signing out shows registration/logged_out.html ("you have signed out").
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -121,6 +144,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+# API throttle counters live here; production.py shares them between processes through Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
@@ -241,6 +267,53 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "workflows.api.errors.exception_handler",
+    # Per client IP for anonymous calls, per user otherwise; beyond the rate: 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("KHEO_API_ANON_RATE", default="60/minute"),
+        "user": env("KHEO_API_USER_RATE", default="600/minute"),
+    },
+}
+
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one IP address, that pair is refused, even with the right password, until
+# AXES_COOLOFF_TIME has passed since the last attempt or an admin unlocks it
+# (Quản trị → Axes → Access attempts: delete the row, or `manage.py axes_reset_username NAME`).
+# Locking the pair, not the username alone, stops a stranger from locking a colleague out.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged (WARNING)
+# Behind nginx the client's address is the first of X-Forwarded-For (set AXES_BEHIND_PROXY=true).
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env.bool("AXES_BEHIND_PROXY", default=False) else ("REMOTE_ADDR",)
+)
+
+# Second factor (django-otp): TOTP apps, plus single-use recovery codes.
+OTP_TOTP_ISSUER = "Khéo"
+KHEO_RECOVERY_CODE_COUNT = 10
+
+# Content-Security-Policy (django-csp): scripts only from this site or with the page's nonce,
+# nothing from elsewhere. Inline style attributes remain allowed (viewflow's templates use them;
+# they cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -248,6 +321,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": 'Quy trình công nhận mô hình, điển hình "Dân vận khéo".',
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the pinned drf-spectacular-sidecar package, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ProcessStatusEnum": "viewflow.workflow.status.PROCESS",
@@ -260,4 +336,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes says INFO for every routine step of a failed sign-in; its warnings (failures, lockouts) stay.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -5,6 +5,8 @@ Every refusal has a `detail` sentence in the user's language; invalid input also
 errors that belong to no single field).
 """
 
+import math
+
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -69,6 +71,14 @@ def _vietnamese(exc):
             exc.media_type if hasattr(exc, "media_type") else "",
             _("Kiểu dữ liệu gửi lên không được hỗ trợ; dùng JSON hoặc multipart/form-data."),
         )
+    if isinstance(exc, exceptions.Throttled):
+        # Built without `wait` (DRF would append an English sentence), which is set after for Retry-After.
+        seconds = math.ceil(exc.wait) if exc.wait is not None else 60
+        throttled = exceptions.Throttled(
+            None, _("Gửi quá nhiều yêu cầu. Hãy thử lại sau %(seconds)s giây.") % {"seconds": seconds}
+        )
+        throttled.wait = seconds
+        return throttled
     if isinstance(exc, exceptions.MethodNotAllowed):
         return exceptions.MethodNotAllowed("", _("Phương thức này không được hỗ trợ tại địa chỉ này."))
     return exc

@@ -1,7 +1,8 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
+
+from accounts.api import obtain_token_view
 
 from . import views
 
@@ -11,9 +12,9 @@ router.register("tasks", views.TaskViewSet, basename="api-task")
 router.register("processes", views.ProcessViewSet, basename="api-process")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", obtain_token_view, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("audit/", include("recognition.api")),
     path("", include(router.urls)),
     # Keep last. DOTALL: a path holding an encoded newline (%0A) is unknown too, not the web site's.

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from accounts.demo import DEMO_TOTP_SECRET
 from workflows.demo import DEMO_PASSWORD, demo_cast_ensure, demo_models_ensure
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {cast.province} — {added} models added, "
-                f"users {', '.join(cast.users)} (password {DEMO_PASSWORD})."
+                f"users {', '.join(cast.users)} (password {DEMO_PASSWORD}; quantri and kiemtra also need "
+                f"a TOTP code: demo key {DEMO_TOTP_SECRET}, or `python manage.py demo_otp_code quantri`)."
             )
         )
