@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Nhắc việc")
     ESCALATION = "escalation", _("Nhiệm vụ quá hạn")
     REASSIGNED = "reassigned", _("Chuyển giao nhiệm vụ")
+    AUDIT_CHECKPOINT = "audit_checkpoint", _("Mốc kiểm tra nhật ký")
 
 
 class EmailMode(models.TextChoices):

@@ -21,10 +21,10 @@ Code that runs as the app role must not lock rows of an append-only table
 
 from dataclasses import dataclass
 
-from recognition.models.audit import AuditChainHead, AuditDigest, AuditEvent
+from recognition.models.audit import AuditChainHead, AuditCheckpoint, AuditDigest, AuditEvent, AuditLeaf
 
 # INSERT and SELECT only. Add new append-only audit tables here (one line each).
-APPEND_ONLY_MODELS = (AuditEvent, AuditDigest)
+APPEND_ONLY_MODELS = (AuditEvent, AuditDigest, AuditLeaf, AuditCheckpoint)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.models import NotificationKind
 from notifications.services import notifications_create
 from recognition.audit import chain, merkle
 from recognition.audit.keys import signing_key
@@ -210,7 +211,7 @@ def audit_checkpoint_publish(*, now=None) -> AuditCheckpoint | None:
     with transaction.atomic():
         notifications_create(
             recipients=top_unit_auditors(),
-            kind="audit_checkpoint",
+            kind=NotificationKind.AUDIT_CHECKPOINT,
             context={
                 "checkpoint": data,
                 "checkpoint_text": orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2).decode(),
