@@ -7,17 +7,18 @@ Exit status: 0 when intact, 1 when a record is broken (the first one is named),
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from recognition.audit.bundle import bundle_verify
 from recognition.audit.verification import database_verify
+from recognition.management.database import DatabaseCommand
 
 EXIT_BROKEN = 1
 EXIT_UNREADABLE = 2
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = _("Kiểm tra tính toàn vẹn của nhật ký (chuỗi băm), hoặc của một gói nhật ký đã xuất.")
 
     def add_arguments(self, parser):
@@ -28,6 +29,9 @@ class Command(BaseCommand):
             "--files", action="store_true", help=_("Băm lại các tệp đính kèm, tài liệu để phát hiện tệp bị thay.")
         )
         parser.add_argument("--max-problems", type=int, default=20, help=_("Số vấn đề liệt kê tối đa."))
+
+    def database_needed(self, options: dict) -> bool:
+        return not options.get("bundle")
 
     def handle(self, *args, bundle=None, files=False, max_problems=20, **options):
         started = time.perf_counter()
