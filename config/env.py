@@ -8,7 +8,9 @@ from pathlib import Path
 
 import environ
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
-
 env = environ.Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# Where a development run keeps its SQLite database, logs and e-mail files (the scripts in
+# config/scripts read the same variable).
+VAR_DIR = Path(env("KHEO_VAR_DIR", default=str(BASE_DIR / "var")))

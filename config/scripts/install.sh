@@ -2,18 +2,19 @@
 # Create .venv with python3 (3.11+) and install the project with its pinned dependencies.
 # The Makefile runs this only when pyproject.toml is newer than var/.installed.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
 PYTHON="${PYTHON:-python3}"
 
-say() { printf '\033[1;34m[kheo]\033[0m %s\n' "$*"; }
-fail() { printf '\033[1;31m[kheo]\033[0m %s\n' "$*" >&2; exit 1; }
+# Ctrl-C, TERM or HUP during the install stops pip too (run_step keeps the traps live).
+stop_started_on_exit
 
 command -v "$PYTHON" >/dev/null 2>&1 || fail "$PYTHON not found: Khéo needs Python 3.11 or newer."
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
     || fail "$("$PYTHON" --version 2>&1) is too old: Khéo needs Python 3.11 or newer (set PYTHON=python3.12 ...)."
 
 if [ ! -x .venv/bin/python ]; then
-    say "creating .venv with $("$PYTHON" --version 2>&1)"
+    say "tạo .venv bằng $("$PYTHON" --version 2>&1)"
     if ! "$PYTHON" -m venv .venv 2>/dev/null; then
         rm -rf .venv
         # Debian and Ubuntu ship venv without ensurepip until python3-venv is installed.
@@ -31,10 +32,10 @@ if [ ! -x .venv/bin/python ]; then
     fi
 fi
 
-say "installing Khéo and its pinned dependencies into .venv (pip install -e .[dev])"
 # -qq: errors only (a machine's own pip configuration may print warnings for every package).
 # --no-compile: Python compiles each module on its first import instead (saves ~20 s here).
-.venv/bin/python -m pip install --disable-pip-version-check -qq --no-compile --editable ".[dev]"
+run_step install "cài Khéo và các gói đã ghim phiên bản vào .venv (pip install -e .[dev])" \
+    .venv/bin/python -m pip install --disable-pip-version-check -qq --no-compile --editable ".[dev]"
 # setuptools leaves build metadata in the source tree; the installed copy lives in .venv.
 rm -rf ./*.egg-info
 # Debian's Chromium for the browser tests (installed with apt-get when missing and we can be root).

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: Redis, migrations, demo data, then the web server, a Celery worker and
-# Celery beat. Ctrl-C stops everything this script started (and nothing else).
+# Celery beat. Ctrl-C, TERM or HUP stops everything this script started (and nothing else),
+# whether its output goes to a terminal, a pipe or a file. The console gets one line per
+# event; each process writes its own log under var/log/, and e-mails are files in var/mail/.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -9,8 +11,14 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
 export PYTHONUNBUFFERED=1
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
+# Links in e-mails and notifications point at the address this run serves.
+export KHEO_SITE_URL="${KHEO_SITE_URL:-http://$HOST:$PORT}"
+# Demo e-mails (hundreds, from seeding the demo history) are files, never console output.
+export EMAIL_BACKEND="${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}"
+export EMAIL_FILE_PATH="${EMAIL_FILE_PATH:-$VAR_DIR/mail}"
 started_at="${KHEO_STARTED_AT:-$(date +%s)}"
 
+REQUESTED_STOP_IS_SUCCESS=1
 stop_started_on_exit
 
 port_taken() {
@@ -25,23 +33,22 @@ PY
 }
 
 if port_taken; then
-    fail "Something already listens on $HOST:$PORT. Stop it, or run: PORT=8001 make run"
+    fail "Đã có chương trình khác nghe ở $HOST:$PORT. Hãy dừng nó, hoặc chạy: PORT=8001 make run"
 fi
 
-mkdir -p "$VAR_DIR"
+mkdir -p "$VAR_DIR" "$EMAIL_FILE_PATH"
 redis_ensure
 
-say "applying migrations"
-"$VENV_BIN/python" manage.py migrate --noinput -v 0
+run_step migrate "áp dụng migration" "$VENV_BIN/python" manage.py migrate --noinput
 # --- Database roles (issue 8): on PostgreSQL, from here on DATABASE_URL is the app role, ---
 # --- which cannot rewrite the audit trail (config/scripts/db_roles.sh).                  ---
 source "$ROOT/config/scripts/db_roles.sh"
 db_roles_ensure
 # --- end of database roles ---------------------------------------------------------------
-say "loading demo data (idempotent; the first time takes about a minute)"
-"$VENV_BIN/python" manage.py seed_demo
+run_step seed-demo "nạp dữ liệu mẫu (không tạo trùng; lần đầu khoảng một phút)" \
+    "$VENV_BIN/python" manage.py seed_demo
 # The development key that signs the audit checkpoints (var/audit/signing-key.pem), made once.
-"$VENV_BIN/python" manage.py audit_keygen --if-missing
+run_step audit-keygen "khóa ký mốc kiểm tra nhật ký" "$VENV_BIN/python" manage.py audit_keygen --if-missing
 
 start_process web "$VENV_BIN/python" manage.py runserver "$HOST:$PORT"
 start_process celery-worker "$VENV_BIN/celery" -A config worker --loglevel=INFO --concurrency=2 \
@@ -49,7 +56,7 @@ start_process celery-worker "$VENV_BIN/celery" -A config worker --loglevel=INFO 
 start_process celery-beat "$VENV_BIN/celery" -A config beat --loglevel=INFO \
     --schedule "$VAR_DIR/celerybeat-schedule" --pidfile "$VAR_DIR/celerybeat.pid"
 
-tries=0
+ready_deadline=$(($(date +%s) + 120))
 until "$VENV_BIN/python" - "http://$HOST:$PORT/accounts/login/" <<'PY' >/dev/null 2>&1
 import sys
 import urllib.request
@@ -57,19 +64,36 @@ import urllib.request
 urllib.request.urlopen(sys.argv[1], timeout=2)
 PY
 do
-    tries=$((tries + 1))
-    for pid in "${STARTED_PIDS[@]}"; do
-        kill -0 "$pid" 2>/dev/null || fail "a process stopped during start-up (see the output above)."
+    for i in "${!STARTED_PIDS[@]}"; do
+        if ! kill -0 "${STARTED_PIDS[$i]}" 2>/dev/null; then
+            tail -n 20 "$LOG_DIR/${STARTED_NAMES[$i]}.log" >&2 2>/dev/null || true
+            fail "${STARTED_NAMES[$i]} dừng khi đang khởi động; xem ${LOG_DIR#"$ROOT"/}/${STARTED_NAMES[$i]}.log"
+        fi
     done
-    [ "$tries" -lt 600 ] || fail "the web server did not answer within 60 s."
+    [ "$(date +%s)" -lt "$ready_deadline" ] || fail "máy chủ web không trả lời sau 120 giây; xem ${LOG_DIR#"$ROOT"/}/web.log"
     sleep 0.1
 done
 
-say "Khéo is ready at http://$HOST:$PORT/ ($(($(date +%s) - started_at)) s). Demo logins: donvi, thuongtruc,"
-say "khaosat, hoidong1-3, truongban, quantri, kiemtra — password kheo-demo-2026. quantri and kiemtra also"
-say "need a second-factor code: demo TOTP key $("$VENV_BIN/python" -c 'from accounts.demo_key import DEMO_TOTP_SECRET; print(DEMO_TOTP_SECRET)')"
-say "in any authenticator app, or: .venv/bin/python manage.py demo_otp_code quantri. Ctrl-C stops everything."
+demo_totp_key="$("$VENV_BIN/python" -c 'from accounts.demo_key import DEMO_TOTP_SECRET; print(DEMO_TOTP_SECRET)')"
+cat <<EOF 2>/dev/null || true
+
+  Khéo đã sẵn sàng sau $(($(date +%s) - started_at)) giây:  $KHEO_SITE_URL/
+  Tài khoản dùng thử:  donvi, thuongtruc, khaosat, hoidong1, hoidong2, hoidong3,
+                       truongban, quantri, kiemtra  (mật khẩu: kheo-demo-2026)
+  Xác thực hai bước:   quantri, kiemtra: khóa TOTP $demo_totp_key trong ứng dụng xác thực,
+                       hoặc mã hiện tại: .venv/bin/python manage.py demo_otp_code quantri
+  Nhật ký tiến trình:  ${LOG_DIR#"$ROOT"/}/  (web.log, celery-worker.log, celery-beat.log)
+  Thư điện tử gửi đi:  ${EMAIL_FILE_PATH#"$ROOT"/}/  (mỗi lần gửi một tệp; không gửi ra ngoài)
+  Dừng tất cả:         Ctrl-C
+
+EOF
 
 # Stop all when any one of them exits on its own.
-wait -n "${STARTED_PIDS[@]}" || true
-fail "a process exited; stopping the others."
+status=0
+wait -n "${STARTED_PIDS[@]}" || status=$?
+for i in "${!STARTED_PIDS[@]}"; do
+    if ! kill -0 "${STARTED_PIDS[$i]}" 2>/dev/null; then
+        fail "${STARTED_NAMES[$i]} đã dừng (mã $status); xem ${LOG_DIR#"$ROOT"/}/${STARTED_NAMES[$i]}.log. Dừng các tiến trình còn lại."
+    fi
+done
+fail "một tiến trình đã dừng (mã $status); dừng các tiến trình còn lại."

@@ -1,4 +1,4 @@
-"""Local development: SQLite under var/, console e-mail, DEBUG on."""
+"""Local development: SQLite under var/, e-mails as files in var/mail/, DEBUG on."""
 
 from config.env import VAR_DIR, env
 
@@ -8,7 +8,9 @@ DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 # A development-only key; production.py refuses to start without SECRET_KEY.
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# One file per sending in var/mail/: the demo's hundreds of e-mails stay out of the console.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # `make run` shares the file between the web server, the Celery worker and beat: with WAL,

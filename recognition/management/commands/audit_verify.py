@@ -9,7 +9,7 @@ ever written, and no traceback is printed.
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from recognition.audit.bundle import bundle_verify
@@ -17,13 +17,14 @@ from recognition.audit.keys import trusted_public_keys
 from recognition.audit.signing import SigningKeyError, public_keys_from_paths
 from recognition.audit.verification import database_verify
 from recognition.audit.witness import WitnessUnreadable, witness_checkpoints_load
+from recognition.management.database import DatabaseCommand
 
 EXIT_BROKEN = 1
 EXIT_UNREADABLE = 2
 EXIT_UNTRUSTED = 3
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = _("Kiểm tra tính toàn vẹn của nhật ký (chuỗi băm, cây Merkle, mốc đã ký), hoặc của một gói nhật ký đã xuất.")
 
     def add_arguments(self, parser):
@@ -48,6 +49,9 @@ class Command(BaseCommand):
             "--files", action="store_true", help=_("Băm lại các tệp đính kèm, tài liệu để phát hiện tệp bị thay.")
         )
         parser.add_argument("--max-problems", type=int, default=20, help=_("Số vấn đề liệt kê tối đa."))
+
+    def database_needed(self, options: dict) -> bool:
+        return not options.get("bundle")
 
     def handle(self, *args, bundle=None, witness=(), public_key=(), files=False, max_problems=20, **options):
         started = time.perf_counter()

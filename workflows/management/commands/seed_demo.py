@@ -1,10 +1,9 @@
-from django.core.management.base import BaseCommand
-
 from accounts.demo import DEMO_TOTP_SECRET
+from recognition.management.database import DatabaseCommand
 from workflows.demo import DEMO_PASSWORD, demo_cast_ensure, demo_models_ensure
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Tạo dữ liệu mẫu (chạy lại nhiều lần không tạo trùng): đơn vị, người dùng theo vai trò, ~200 mô hình."
 
     def add_arguments(self, parser):

@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from recognition.management.database import DatabaseCommand
 from workflows.deadlines.calendar import working_calendar
 
 
@@ -25,7 +26,7 @@ def _count(value: str) -> int:
     return count
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = _("Tính ngày theo lịch làm việc (trừ thứ Bảy, Chủ nhật, ngày lễ, Tết và các ngày điều chỉnh).")
 
     def add_arguments(self, parser):
