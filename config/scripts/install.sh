@@ -38,9 +38,5 @@ run_step install "cài Khéo và các gói đã ghim phiên bản vào .venv (pi
     .venv/bin/python -m pip install --disable-pip-version-check -qq --no-compile --editable ".[dev]"
 # setuptools leaves build metadata in the source tree; the installed copy lives in .venv.
 rm -rf ./*.egg-info
-# Debian's Chromium for the browser tests (installed with apt-get when missing and we can be root).
-source config/scripts/common.sh
-chromium_ensure
-
 mkdir -p var
 touch var/.installed
