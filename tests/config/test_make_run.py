@@ -77,7 +77,9 @@ def terminal_signal_defaults():
 class Run:
     """One `make run` in a pseudo-terminal, its output sent where `shell_suffix` says."""
 
-    def __init__(self, var_dir: Path, shell_suffix: str = "", output_file: Path | None = None):
+    def __init__(
+        self, var_dir: Path, shell_suffix: str = "", output_file: Path | None = None, interactive: bool = False
+    ):
         self.var_dir = var_dir
         self.output_file = output_file
         self.port = free_port()
@@ -91,6 +93,7 @@ class Run:
             "KHEO_RUN_MARKER": self.marker,
             "TERM": "xterm",
             "LESS": "",
+            "HISTFILE": "/dev/null",
         }
         # A fresh `make run`, not a sub-make of `make test` nor a copy of the test settings.
         for name in (
@@ -105,18 +108,27 @@ class Run:
             "MAKELEVEL",
         ):
             env.pop(name, None)
-        # `exec` makes make the session leader of the terminal, as when a person types the command.
-        command = f"exec make run {shell_suffix}" if not shell_suffix.startswith("|") else f"make run {shell_suffix}"
+        if interactive:
+            # A person's terminal: an interactive shell leads the session and runs the command as a
+            # job; when the terminal goes away, that shell passes the hang-up on to its jobs.
+            command = ["--norc", "--noprofile", "-i"]
+        elif shell_suffix.startswith("|"):
+            command = ["-c", f"make run {shell_suffix}"]
+        else:
+            # `exec`: make itself is the process a signal sent to "the command" reaches.
+            command = ["-c", f"exec make run {shell_suffix}"]
         self.child = pexpect.spawn(
             "bash",
-            ["-c", command],
+            command,
             cwd=str(ROOT),
-            env=env,
+            env={**env, "PS1": "$ "},
             encoding="utf-8",
             timeout=READY_TIMEOUT,
             dimensions=(50, 200),
             preexec_fn=terminal_signal_defaults,
         )
+        if interactive:
+            self.child.sendline(f"make run {shell_suffix}")
         self.screen = ""
 
     def read_available(self) -> str:
@@ -174,6 +186,11 @@ class Run:
         # redis-server rewrites its process title over its environment, so it is found by its port.
         assert not self.redis_answers()
 
+    def hang_up(self):
+        """Close the terminal, as when its window is closed."""
+        os.close(self.child.child_fd)
+        self.child.closed = True
+
     def kill_everything(self):
         """Test clean-up only: never leave a run behind, even when an assertion failed."""
         for pid in marked_pids(self.marker):
@@ -181,7 +198,8 @@ class Run:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        self.child.close(force=True)
+        if not self.child.closed:
+            self.child.close(force=True)
 
 
 @pytest.fixture(scope="module")
@@ -218,10 +236,11 @@ def fresh_var(tmp_path, seeded_database: Path) -> Path:
 def test_first_run_ends_with_a_short_block_a_person_can_read(seeded_database):
     output = (seeded_database / "first-run-output.txt").read_text()
     port = (seeded_database / "first-run-port.txt").read_text()
-    lines = [line for line in output.splitlines() if line.strip()]
+    until_ready = output[: output.index("Ctrl-C") + len("Ctrl-C")]
+    lines = [line for line in until_ready.splitlines() if line.strip()]
     assert "Traceback" not in output
-    # One line per process event: Redis, migrations, demo data, three processes, the ready block.
-    assert len(lines) <= 20, output
+    # One line per process event (Redis, migrations, demo data, each process), then the ready block.
+    assert len(lines) <= 22, output
     block = output[output.index("Khéo đã sẵn sàng") :]
     assert f"http://127.0.0.1:{port}/" in block
     for login in DEMO_LOGINS:
@@ -249,14 +268,17 @@ def test_demo_emails_link_to_the_port_the_run_serves(seeded_database):
         pytest.param("| tail -n 3", "seeding", "ctrl-c", id="tail-ctrl-c-while-seeding"),
         pytest.param("> run.log 2>&1", "ready", "term", id="file-term-to-make-when-ready"),
         pytest.param("", "seeding", "term", id="terminal-term-to-make-while-seeding"),
-        pytest.param("", "ready", "hup", id="terminal-hangup-when-ready"),
-        pytest.param("2>&1 | tee run.log", "ready", "hup", id="tee-hangup-when-ready"),
+        pytest.param("", "ready", "hup", id="terminal-closed-when-ready"),
+        pytest.param("2>&1 | tee run.log", "ready", "hup", id="tee-terminal-closed-when-ready"),
+        pytest.param("", "seeding", "hup", id="terminal-closed-while-seeding"),
     ],
 )
 def test_stopping_make_run_leaves_no_process(tmp_path, seeded_database, shell_suffix, moment, how):
     var_dir = fresh_var(tmp_path, seeded_database)
     output_file = tmp_path / "run.log"
-    run = Run(var_dir, shell_suffix.replace("run.log", str(output_file)), output_file=output_file)
+    run = Run(
+        var_dir, shell_suffix.replace("run.log", str(output_file)), output_file=output_file, interactive=how == "hup"
+    )
     try:
         if moment == "ready":
             run.wait_ready()
@@ -267,8 +289,7 @@ def test_stopping_make_run_leaves_no_process(tmp_path, seeded_database, shell_su
         elif how == "term":
             os.kill(run.child.pid, signal.SIGTERM)
         else:
-            os.close(run.child.child_fd)
-            run.child.closed = True
+            run.hang_up()
         run.assert_nothing_left()
     finally:
         run.kill_everything()
