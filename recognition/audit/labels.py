@@ -66,6 +66,8 @@ VALUE_LABELS = {
     "reassigned_to": _("Chuyển cho"),
     "user": _("Người dùng"),
     "value": _("Giá trị"),
+    "day": _("Ngày niêm phong"),
+    "digest_hash": _("Mã băm niêm phong"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.

@@ -21,17 +21,23 @@ def can_audit(user: User) -> bool:
 
 
 def audit_events_visible_to(*, user: User) -> QuerySet[AuditEvent]:
-    """Records about models of the user's subtree, and model-less records (admin changes) made in it."""
+    """Records about models of the user's subtree, and model-less records (admin changes) made in it.
+
+    System records about no model and no unit (the daily seals) concern the whole trail: only
+    auditors of a top-level unit see them.
+    """
     queryset = AuditEvent.objects.select_related("actor", "on_behalf_of", "actor_unit", "movement_model")
     if user.is_superuser:
         return queryset
     if not can_audit(user):
         return queryset.none()
     path = user.unit.path
-    return queryset.filter(
-        Q(movement_model__unit__path__startswith=path)
-        | Q(movement_model__isnull=True, actor_unit__path__startswith=path)
+    visible = Q(movement_model__unit__path__startswith=path) | Q(
+        movement_model__isnull=True, actor_unit__path__startswith=path
     )
+    if user.unit.depth == 1:
+        visible |= Q(movement_model__isnull=True, actor_unit__isnull=True)
+    return queryset.filter(visible)
 
 
 def audit_models_visible_to(*, user: User) -> QuerySet[MovementModel]:

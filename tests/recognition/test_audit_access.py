@@ -8,7 +8,7 @@ from viewflow.workflow.status import STATUS
 
 from recognition.models import AuditEvent, Campaign, Level
 from recognition.roles import Role
-from recognition.services.audit import audit_record
+from recognition.services.audit import audit_digest_seal, audit_record
 from tests.factories import user_with_role
 from tests.recognition.audit_support import CRITERIA, check, evaluate, register, straight_through, survey
 from workflows.models import RecognitionTask
@@ -241,3 +241,18 @@ def test_search_pages_keep_the_filters(client, world, dossier, monkeypatch):
     assert matching == 4
     assert 'href="?unit=H%E1%BB%99i+LHPN&amp;page=2"' in page
     assert "Trang 1/2" in page
+
+
+def test_daily_seals_are_seen_by_auditors_of_the_top_unit_only(client, world, dossier):
+    register(world, dossier)
+    digest = audit_digest_seal()
+    commune_auditor = user_with_role(role=Role.AUDITOR, unit=world.commune, username="kiemtra_xa")
+
+    client.force_login(commune_auditor)
+    sealed = client.get("/api/v1/audit/events/", {"action": "audit_sealed"}).json()
+    assert sealed["count"] == 0
+
+    client.force_login(world.auditor)
+    sealed = client.get("/api/v1/audit/events/", {"action": "audit_sealed"}).json()
+    assert sealed["count"] == 1
+    assert sealed["results"][0]["payload"] == {"day": digest.day.isoformat(), "digest_hash": digest.digest_hash}

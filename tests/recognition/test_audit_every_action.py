@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from recognition.audit_context import acting_as
 from recognition.models import AuditAction, AuditEvent, RecognitionDecision
+from recognition.models.audit import AuditDigest
 from recognition.roles import Role
-from recognition.services.audit import audit_record
+from recognition.services.audit import audit_digest_seal, audit_record
 from recognition.views.audit import SearchView
 from tests.factories import user_with_role
 from tests.notifications.support import open_task
@@ -132,6 +133,8 @@ def trail(world, dossier, settings, client):
                 "changes": {},
             },
         )
+    # The daily seal is itself a record of the trail (about no model).
+    audit_digest_seal()
     client.force_login(world.admin)
     year = timezone.localdate().year
     response = client.post(
@@ -263,5 +266,9 @@ def test_search_shows_every_action_in_vietnamese(client, world, trail, monkeypat
     assert changed.changes == [("Ngưỡng công nhận", "70.00", "75.00")]
     configured = next(entry for entry in entries if entry.event.action == "flow_configuration_changed")
     assert ("Thao tác", "Thêm") in configured.values
+    sealed = next(entry for entry in entries if entry.event.action == "audit_sealed")
+    digest = AuditDigest.objects.get()
+    assert ("Ngày niêm phong", digest.day.strftime("%d/%m/%Y")) in sealed.values
+    assert ("Mã băm niêm phong", digest.digest_hash) in sealed.values
     for action in AuditAction.values:
         assert client.get("/audit/", {"action": action}).status_code == 200
