@@ -2,10 +2,10 @@
 
 mutmut runs pytest once per mutant, in a process forked from one that has already
 imported the settings, so the test settings' per-process SQLite name is the parent's
-in every worker and migrating a fresh database would cost seconds per mutant. Each
-test session here starts instead from its own copy of one migrated database
-(`KHEO_MUTATION_DB_TEMPLATE`, made by config/scripts/mutation.sh) and deletes it at
-the end; pytest-django's `--reuse-db` then only checks that the migrations are applied.
+in every worker, and creating or even checking a migrated database costs seconds per
+mutant. Each test session here instead opens its own copy of one database migrated
+beforehand (`KHEO_MUTATION_DB_TEMPLATE`, made by config/scripts/mutation.sh), runs its
+tests in rolled-back transactions as usual, and deletes the copy at the end.
 """
 
 import os
@@ -18,18 +18,20 @@ import pytest
 class _TemplateDatabase:
     # Registered from pytest_configure, after pytest-django, so this fixture wins over its own.
     @pytest.fixture(scope="session")
-    def django_db_modify_db_settings(self, django_db_modify_db_settings_parallel_suffix):
+    def django_db_setup(self, django_test_environment, django_db_blocker):
         from django.conf import settings
         from django.db import connections
 
         template = Path(os.environ["KHEO_MUTATION_DB_TEMPLATE"])
         copy = template.with_name(f"{template.stem}-{os.getpid()}{template.suffix}")
-        connections.close_all()  # never use a connection inherited from the parent across fork
-        shutil.copyfile(template, copy)
-        for settings_dict in (settings.DATABASES["default"], connections["default"].settings_dict):
-            settings_dict.setdefault("TEST", {})["NAME"] = str(copy)
+        with django_db_blocker.unblock():
+            connections.close_all()  # never use a connection inherited from the parent across fork
+            shutil.copyfile(template, copy)
+            for settings_dict in (settings.DATABASES["default"], connections["default"].settings_dict):
+                settings_dict["NAME"] = str(copy)
         yield
-        connections.close_all()
+        with django_db_blocker.unblock():
+            connections.close_all()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
 
