@@ -175,3 +175,12 @@ def test_a_model_outside_the_recognition_stage_is_refused():
     with pytest.raises(ValidationError):
         model_recognise(movement_model=model, signer=UserFactory(), number="2-QĐ/BCĐ", signed_on=TODAY)
     assert RecognitionDecision.objects.count() == 0
+
+
+def test_another_number_the_same_day_is_another_decision():
+    campaign = CampaignFactory()
+    chair = UserFactory()
+    first = model_recognise(movement_model=passed_model(campaign), signer=chair, number="5-QĐ/BCĐ", signed_on=TODAY)
+    second = model_recognise(movement_model=passed_model(campaign), signer=chair, number="6-QĐ/BCĐ", signed_on=TODAY)
+    assert second.decision_id != first.decision_id
+    assert sorted(RecognitionDecision.objects.values_list("number", flat=True)) == ["5-QĐ/BCĐ", "6-QĐ/BCĐ"]

@@ -164,3 +164,40 @@ def test_an_invalid_revision_is_refused_and_keeps_the_dossier():
     model.refresh_from_db()
     assert (model.stage, model.name) == ("returned", "Tên cũ")
     assert audit_trail(model) == []
+
+
+def test_dossier_values_are_stored_as_json_values():
+    from recognition.services.registration import _jsonable
+
+    field = FieldFactory()
+    assert _jsonable(field) == field.pk
+    assert _jsonable(date(2026, 1, 15)) == "2026-01-15"
+    assert _jsonable("Tên") == "Tên"
+    assert _jsonable(None) is None
+
+
+def test_attachments_of_a_registration_and_of_a_revision(campaign, submitter, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    model = model_register(
+        submitted_by=submitter,
+        campaign=campaign,
+        data=dossier(),
+        files=[SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 a", content_type="application/pdf")],
+    )
+    model.stage = "returned"
+    model.save(update_fields=["stage"])
+    model_revise(
+        movement_model=model,
+        revised_by=submitter,
+        data={"outputs": "Thêm ảnh."},
+        files=[SimpleUploadedFile("anh.pdf", b"%PDF-1.4 b", content_type="application/pdf")],
+    )
+    assert list(model.attachments.order_by("pk").values_list("original_name", "stage", "uploaded_by")) == [
+        ("ke-hoach.pdf", "registered", submitter.pk),
+        ("anh.pdf", "returned", submitter.pk),
+    ]
+    trail = audit_trail(model)
+    assert [item["name"] for item in trail[0][3]["attachments"]] == ["ke-hoach.pdf"]
+    assert [item["name"] for item in trail[1][3]["attachments"]] == ["anh.pdf"]

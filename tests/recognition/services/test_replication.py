@@ -131,3 +131,40 @@ def test_closing_ends_the_procedure_and_counts_the_adoptions(model):
     model.refresh_from_db()
     assert model.stage == ModelStage.CLOSED
     assert audit_trail(model)[-1] == ("process_finished", "tt", "", {"replications": 2})
+
+
+def test_an_adoption_of_another_model_does_not_count_and_each_new_unit_is_recorded(model):
+    unit, second_unit = UnitFactory(), UnitFactory()
+    other_model = MovementModelFactory(stage=ModelStage.REPLICATION)
+    replication_record(
+        movement_model=other_model, recorded_by=UserFactory(), adopting_units=[unit], started_on=date(2026, 4, 1)
+    )
+    replication_record(
+        movement_model=model, recorded_by=UserFactory(), adopting_units=[unit], started_on=date(2026, 4, 1)
+    )
+    recorded = replication_record(
+        movement_model=model,
+        recorded_by=UserFactory(),
+        adopting_units=[unit, second_unit],
+        started_on=date(2026, 5, 1),
+        status=ReplicationStatus.IMPLEMENTING,
+    )
+    assert [(r.adopting_unit, r.status) for r in recorded] == [(unit, "implementing"), (second_unit, "implementing")]
+    assert sorted(Replication.objects.values_list("source_model_id", "adopting_unit_id", "status")) == sorted(
+        [
+            (other_model.pk, unit.pk, "planned"),
+            (model.pk, unit.pk, "implementing"),
+            (model.pk, second_unit.pk, "implementing"),
+        ]
+    )
+
+
+def test_only_the_new_unit_is_recorded_when_the_others_are_unchanged(model):
+    unit, second_unit = UnitFactory(), UnitFactory()
+    replication_record(
+        movement_model=model, recorded_by=UserFactory(), adopting_units=[unit], started_on=date(2026, 4, 1)
+    )
+    recorded = replication_record(
+        movement_model=model, recorded_by=UserFactory(), adopting_units=[unit, second_unit], started_on=date(2026, 4, 2)
+    )
+    assert [(r.adopting_unit, r.started_on) for r in recorded] == [(second_unit, date(2026, 4, 2))]

@@ -358,3 +358,39 @@ def test_tally_outside_the_evaluation_stage_is_refused(rubric):
     with pytest.raises(ValidationError):
         evaluation_tally(movement_model=model)
     assert EvaluationResult.objects.count() == 0
+
+
+def test_a_sheet_without_comment_stores_none_and_a_member_may_score_other_models(rubric):
+    member = UserFactory()
+    first = MovementModelFactory(stage=ModelStage.EVALUATION)
+    second = MovementModelFactory(stage=ModelStage.EVALUATION)
+    sheet = council_score_submit(movement_model=first, member=member, points={"sang-tao": 5, "ben-vung": 5})
+    assert sheet.comment == ""
+    council_score_submit(movement_model=second, member=member, points={"sang-tao": 6, "ben-vung": 6})
+    assert sorted(CouncilScore.objects.values_list("movement_model_id", "total")) == [(first.pk, 10), (second.pk, 12)]
+
+
+def test_the_tally_record_names_its_result(rubric):
+    model = MovementModelFactory(stage=ModelStage.EVALUATION)
+    _sheets(model, 20)
+    result = evaluation_tally(movement_model=model)
+    assert audit_trail(model)[0][3]["result"] == result.pk
+
+
+def test_survey_evidence_is_stored_with_the_report(rubric, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    model = MovementModelFactory(stage=ModelStage.SURVEY)
+    surveyor = UserFactory()
+    survey_report_submit(
+        movement_model=model,
+        surveyed_by=surveyor,
+        visited_on=date(2026, 3, 2),
+        findings="x",
+        recommendation="recommend",
+        files=[SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff", content_type="image/jpeg")],
+    )
+    [attachment] = model.attachments.all()
+    assert (attachment.stage, attachment.uploaded_by, attachment.original_name) == ("survey", surveyor, "anh.jpg")
+    assert [item["name"] for item in audit_trail(model)[0][3]["attachments"]] == ["anh.jpg"]

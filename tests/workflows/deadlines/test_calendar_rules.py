@@ -68,8 +68,9 @@ def test_adding_working_days_skips_the_start_day_weekends_and_holidays():
 
 
 def test_a_negative_count_is_a_programming_error():
-    with pytest.raises(ValueError, match="count must not be negative"):
+    with pytest.raises(ValueError) as error:
         LAW.add_working_days(MON, -1)
+    assert str(error.value) == "count must not be negative"
 
 
 def test_subtracting_working_days():
@@ -95,6 +96,9 @@ def test_the_calendar_follows_the_overrides_as_they_change():
     worked = CalendarOverride.objects.create(date=SAT, kind=CalendarOverride.Kind.WORKING_DAY, reason="Làm bù")
     CalendarOverride.objects.create(date=MON, kind=CalendarOverride.Kind.DAY_OFF, reason="Nghỉ")
     assert working_calendar() == WorkingCalendar(extra_working_days=frozenset({SAT}), extra_days_off=frozenset({MON}))
+    worked.kind = CalendarOverride.Kind.DAY_OFF  # same number of overrides, one changed
+    worked.save()
+    assert working_calendar() == WorkingCalendar(extra_days_off=frozenset({SAT, MON}))
     worked.delete()
     assert working_calendar() == WorkingCalendar(extra_days_off=frozenset({MON}))
 
