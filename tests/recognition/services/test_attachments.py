@@ -49,3 +49,19 @@ def test_no_files_store_nothing():
         attachments_store(movement_model=MovementModelFactory(), stage="registered", files=(), uploaded_by=None) == []
     )
     assert attachments_payload([]) == []
+
+
+def test_a_file_without_a_claimed_type_is_stored_as_octet_stream():
+    from django.core.files.base import ContentFile
+
+    [stored] = attachments_store(
+        movement_model=MovementModelFactory(),
+        stage="registered",
+        files=[ContentFile(b"abc", name="ghi-chu.txt")],
+        uploaded_by=UserFactory(),
+    )
+    assert (stored.original_name, stored.content_type, stored.size_bytes) == (
+        "ghi-chu.txt",
+        "application/octet-stream",
+        3,
+    )

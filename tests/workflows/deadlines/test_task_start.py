@@ -113,3 +113,12 @@ def test_starting_a_task_of_a_stage_without_a_period_sends_only_the_message(worl
             "recipient__username", flat=True
         )
     ) == ["khaosat"]
+
+
+def test_task_context_of_a_process_without_a_model(world):
+    from workflows.models import RecognitionProcess
+
+    process = RecognitionProcess.objects.create(flow_class=RecognitionFlow)
+    task = RecognitionTask.objects.create(process=process, flow_task=RecognitionFlow.survey, flow_task_type="HUMAN")
+    context = task_context(task=task)
+    assert (context["model_name"], context["registering_unit"], context["task_title"]) == ("", "", "Khảo sát thực tế")
