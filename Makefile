@@ -3,6 +3,7 @@
 #   make test              pytest (DATABASE_URL=postgres://... for PostgreSQL; PYTEST_ARGS="-k x" to select)
 #   make bench             lifecycle benchmark (BENCH_ARGS="--n 100")
 #   make lint              ruff
+#   make mutation          mutation testing of the business rules (mutmut; not part of make test)
 #   make migrations-check  fails when a model change has no migration
 
 SHELL := /bin/bash
@@ -15,7 +16,7 @@ KHEO_STARTED_AT := $(shell date +%s)
 endif
 export KHEO_STARTED_AT
 
-.PHONY: install run test bench lint migrations-check FORCE
+.PHONY: install run test bench lint migrations-check mutation FORCE
 
 install: $(STAMP)
 
@@ -34,6 +35,10 @@ test: install
 # bench.lifecycle first (with BENCH_ARGS), then every other module of bench/ that has a __main__ guard.
 bench: install
 	@bash config/scripts/bench.sh $(BENCH_ARGS)
+
+# Not part of `make test` or CI: a few minutes on 2 cores (MUTATION_JOBS=N to change the workers).
+mutation: install
+	@bash config/scripts/mutation.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from recognition.models import (
     AuditAction,
+    Campaign,
     Classification,
     CouncilScore,
     Criterion,
@@ -106,12 +107,8 @@ def rubric_for(movement_model: MovementModel) -> list[Criterion]:
     return list(Criterion.objects.filter(applies_to=movement_model.collective_kind, is_active=True))
 
 
-def council_score_submit(
-    *, movement_model: MovementModel, member: User, points: dict[str, int], comment: str = ""
-) -> CouncilScore:
-    """Record one member's score sheet. `points` maps criterion code to points."""
-    require_stage(movement_model, ModelStage.EVALUATION)
-    rubric = rubric_for(movement_model)
+def score_sheet_problems(*, rubric: list[Criterion], points: dict[str, int]) -> dict[str, str]:
+    """What is wrong with a score sheet, by form field (empty when every criterion has points in range)."""
     errors = {}
     for criterion in rubric:
         value = points.get(criterion.code)
@@ -122,6 +119,16 @@ def council_score_submit(
     unknown = set(points) - {c.code for c in rubric}
     if unknown:
         errors["scores"] = _("Tiêu chí không có trong bộ tiêu chí: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+    return errors
+
+
+def council_score_submit(
+    *, movement_model: MovementModel, member: User, points: dict[str, int], comment: str = ""
+) -> CouncilScore:
+    """Record one member's score sheet. `points` maps criterion code to points."""
+    require_stage(movement_model, ModelStage.EVALUATION)
+    rubric = rubric_for(movement_model)
+    errors = score_sheet_problems(rubric=rubric, points=points)
     if errors:
         raise ValidationError(errors)
     if CouncilScore.objects.filter(movement_model=movement_model, member=member).exists():
@@ -146,20 +153,35 @@ def council_score_submit(
     return sheet
 
 
-def _aggregate(values: list[Decimal], rule: str) -> Decimal:
-    if rule == "median":
-        result = Decimal(statistics.median(values))
+def evaluation_score(*, totals: list[int], max_total: int, aggregation: str) -> Decimal:
+    """The council's score out of 100: each sheet's total normalised to 100, then the median or the mean.
+
+    Normalising keeps the thresholds meaningful if an admin changes the maximum points
+    of a criterion. Rounded half up to two decimals, as the result is shown and stored.
+    """
+    normalised = [Decimal(total) * 100 / max_total for total in totals]
+    if aggregation == Campaign.Aggregation.MEDIAN:
+        result = Decimal(statistics.median(normalised))
     else:
-        result = sum(values, Decimal(0)) / len(values)
+        result = sum(normalised, Decimal(0)) / len(normalised)
     return result.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def evaluation_classify(*, score: Decimal, pass_threshold: Decimal, outstanding_threshold: Decimal) -> str:
+    """Outstanding (tiêu biểu) from the outstanding threshold, recognised from the pass threshold, else rejected."""
+    if score >= outstanding_threshold:
+        return Classification.OUTSTANDING
+    if score >= pass_threshold:
+        return Classification.RECOGNISED
+    return Classification.REJECTED
 
 
 def evaluation_tally(*, movement_model: MovementModel) -> EvaluationResult:
     """Aggregate the council's sheets and classify the model against the campaign thresholds.
 
-    Scores are normalised to 100 so the thresholds keep their meaning if an admin
-    changes the maximum points of a criterion. A model below the pass threshold is
-    REJECTED with the reason recorded; otherwise it waits for the recognition decision.
+    The score and the classification come from `evaluation_score` and
+    `evaluation_classify`. A model below the pass threshold is REJECTED with the
+    reason recorded; otherwise it waits for the recognition decision.
     """
     require_stage(movement_model, ModelStage.EVALUATION)
     campaign = movement_model.campaign
@@ -167,15 +189,14 @@ def evaluation_tally(*, movement_model: MovementModel) -> EvaluationResult:
     if not sheets:
         raise ValidationError(_("Chưa có phiếu chấm điểm nào."))
     max_total = sum(c.max_points for c in rubric_for(movement_model)) or 100
-    normalised = [Decimal(sheet.total) * 100 / max_total for sheet in sheets]
-    score = _aggregate(normalised, campaign.aggregation)
-
-    if score >= campaign.outstanding_threshold:
-        classification = Classification.OUTSTANDING
-    elif score >= campaign.pass_threshold:
-        classification = Classification.RECOGNISED
-    else:
-        classification = Classification.REJECTED
+    score = evaluation_score(
+        totals=[sheet.total for sheet in sheets], max_total=max_total, aggregation=campaign.aggregation
+    )
+    classification = evaluation_classify(
+        score=score,
+        pass_threshold=campaign.pass_threshold,
+        outstanding_threshold=campaign.outstanding_threshold,
+    )
 
     with transaction.atomic():
         result = EvaluationResult.objects.create(

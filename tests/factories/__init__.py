@@ -1,33 +1,31 @@
-"""Factories for the domain; role users are built by `user_with_role`."""
+"""Factories for the domain (factory_boy); role users are built by `user_with_role`.
 
-import factory
-from django.contrib.auth.models import Group
+Tests of domain rules build their own data here (their own rubric, campaign and
+thresholds) instead of relying on the rubric codes and fields a migration seeds.
+"""
 
-from recognition.models import Level, Unit, UnitKind, User
+from .people import UserFactory, unit_create, user_with_role
+from .recognition import (
+    CampaignFactory,
+    CouncilScoreFactory,
+    CriterionFactory,
+    EvaluationResultFactory,
+    FieldFactory,
+    MovementModelFactory,
+    RecognitionDecisionFactory,
+    UnitFactory,
+)
 
-
-def unit_create(
-    *, name: str, parent: Unit | None = None, level_code: str = "commune", kind=UnitKind.PARTY_COMMITTEE
-) -> Unit:
-    level = Level.objects.get(code=level_code)
-    if parent is None:
-        return Unit.objects.add_root(dict(name=name, level=level, kind=kind))
-    return Unit.objects.add_child(parent, dict(name=name, level=level, kind=kind))
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="vi_VN")
-    last_name = factory.Faker("last_name", locale="vi_VN")
-    email = factory.LazyAttribute(lambda user: f"{user.username}@example.vn")
-    password = factory.django.Password("secret-pass-123")
-
-
-def user_with_role(*, role: str, unit: Unit, username: str | None = None, **kwargs) -> User:
-    user = UserFactory(unit=unit, **({"username": username} if username else {}), **kwargs)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+__all__ = [
+    "CampaignFactory",
+    "CouncilScoreFactory",
+    "CriterionFactory",
+    "EvaluationResultFactory",
+    "FieldFactory",
+    "MovementModelFactory",
+    "RecognitionDecisionFactory",
+    "UnitFactory",
+    "UserFactory",
+    "unit_create",
+    "user_with_role",
+]
