@@ -32,10 +32,21 @@ def readme_commands() -> list[tuple[str, str | None]]:
 
 
 def run(command: str, var_dir: Path) -> subprocess.CompletedProcess:
+    """The command as a person would type it, in a scratch directory: files it names by a relative
+    path land there, and an absolute path (/etc/kheo/…) is taken under the scratch directory too."""
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(KHEO_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="config.settings.dev")
+    workdir = var_dir / "cwd"
+    workdir.mkdir(exist_ok=True)
+    script, *arguments = command.split()
+    arguments = [str(workdir / name.lstrip("/")) if name.startswith("/") else name for name in arguments]
     return subprocess.run(
-        [sys.executable, *command.split()], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, str(ROOT / script), *arguments],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.demo import DEMO_TOTP_SECRET, demo_totp_code
+from recognition.management.database import DatabaseCommand
 from recognition.models import User
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "In mã xác thực hai bước hiện tại của tài khoản mẫu (quantri, kiemtra) — chỉ với khóa TOTP mẫu "
         f"đã công bố ({DEMO_TOTP_SECRET}); không bao giờ in mã của tài khoản thật."

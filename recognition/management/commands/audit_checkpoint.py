@@ -6,14 +6,15 @@ checkpoint covers the whole trail. Keep FILE outside the system: later,
 """
 
 import orjson
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from recognition.audit.signing import SigningKeyError
+from recognition.management.database import DatabaseCommand
 from recognition.services.audit_tree import AuditTreeBroken, checkpoint_current, checkpoint_json
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = _("Ghi mốc kiểm tra đã ký hiện tại của nhật ký (JSON) để lưu ngoài hệ thống.")
 
     def add_arguments(self, parser):
