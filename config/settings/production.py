@@ -42,6 +42,13 @@ if problem := secret_key_problem(SECRET_KEY):
     raise ImproperlyConfigured(problem)
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("Thiếu biến môi trường DATABASE_URL: không thể khởi động ở chế độ production.")
+# Links in e-mails must point at the site people use, never at the development default.
+KHEO_SITE_URL = env("KHEO_SITE_URL", default="")
+if not KHEO_SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "KHEO_SITE_URL phải là địa chỉ HTTPS của trang (ví dụ https://kheo.example.vn): "
+        "liên kết trong thư điện tử dùng địa chỉ này."
+    )
 
 # HTTPS only: nginx terminates TLS and says so in X-Forwarded-Proto; plain HTTP is redirected.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

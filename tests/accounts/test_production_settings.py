@@ -11,11 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "r7Qm2xVb9Lk4pZt8Wc1Ns6Hd3Jf5Gy0Ue-_Aq7Rv2Bx9Mk4Pz8Tc1Wn6Sh3Dj5Fg"
 
 
-def run_manage(*args: str, secret_key: str | None = GOOD_KEY) -> subprocess.CompletedProcess:
+def run_manage(
+    *args: str, secret_key: str | None = GOOD_KEY, site_url: str | None = "https://kheo.example.vn"
+) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "SECRET_KEY", "SECURE_", "SESSION_", "CSRF_"))
+        if not key.startswith(("DJANGO_", "SECRET_KEY", "SECURE_", "SESSION_", "CSRF_", "KHEO_SITE_URL"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -27,6 +29,8 @@ def run_manage(*args: str, secret_key: str | None = GOOD_KEY) -> subprocess.Comp
     env.pop("SECRET_KEY", None)
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key
+    if site_url is not None:
+        env["KHEO_SITE_URL"] = site_url
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -53,6 +57,16 @@ def test_weak_secret_key_stops_the_start_up(secret_key, message):
     result = run_manage("check", secret_key=secret_key)
     assert result.returncode == 1
     assert "django.core.exceptions.ImproperlyConfigured: " + message in result.stderr
+
+
+@pytest.mark.parametrize("site_url", [None, "", "http://127.0.0.1:8000"])
+def test_production_refuses_to_start_without_the_https_address_e_mail_links_use(site_url):
+    result = run_manage("check", site_url=site_url)
+    assert result.returncode == 1
+    assert (
+        "django.core.exceptions.ImproperlyConfigured: KHEO_SITE_URL phải là địa chỉ HTTPS của trang "
+        "(ví dụ https://kheo.example.vn): liên kết trong thư điện tử dùng địa chỉ này."
+    ) in result.stderr
 
 
 def test_production_security_settings():
