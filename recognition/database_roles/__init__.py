@@ -44,6 +44,11 @@ FORWARD_ONLY_MODELS = {
 READ_ONLY_TABLES = ("django_migrations",)
 
 
+def append_only_primary_keys() -> dict[str, str]:
+    """table -> its primary-key column, for statements that must name a column (the probe's UPDATE)."""
+    return {model._meta.db_table: model._meta.pk.column for model in APPEND_ONLY_MODELS}
+
+
 def append_only_tables() -> list[str]:
     return [model._meta.db_table for model in APPEND_ONLY_MODELS]
 

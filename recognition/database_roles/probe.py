@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import errors, sql
 
-from recognition.database_roles import append_only_tables, forward_only_tables
+from recognition.database_roles import append_only_primary_keys, forward_only_tables
 
 PROBE_COLUMN = "kheo_probe"
 
@@ -57,11 +57,11 @@ def app_role_probe(*, params: dict) -> list[ProbeResult]:
 
 
 def _attempts(conn) -> Iterator[tuple[str, str, sql.Composable, bool]]:
-    for table in append_only_tables():
-        name = sql.Identifier(table)
+    for table, key in append_only_primary_keys().items():
+        name, key = sql.Identifier(table), sql.Identifier(key)
         yield table, "SELECT", sql.SQL("SELECT * FROM {} LIMIT 1").format(name), False
         yield table, "INSERT", sql.SQL("INSERT INTO {} SELECT * FROM {} WHERE false").format(name, name), False
-        yield table, "UPDATE", sql.SQL("UPDATE {} SET id = id WHERE false").format(name), True
+        yield table, "UPDATE", sql.SQL("UPDATE {} SET {} = {} WHERE false").format(name, key, key), True
         yield from _owner_only(table)
     for table, rule in forward_only_tables().items():
         name = sql.Identifier(table)

@@ -21,7 +21,7 @@ from psycopg import errors
 from recognition import database_roles
 from recognition.database_roles.probe import app_connection_params
 from recognition.models import AuditEvent, Replication
-from recognition.models.audit import AuditChainHead, AuditDigest
+from recognition.models.audit import AuditChainHead, AuditCheckpoint, AuditDigest, AuditLeaf
 from recognition.services.audit import audit_digest_seal
 from tests.recognition.audit_support import REGISTER, actions_of, register, straight_through
 
@@ -33,7 +33,7 @@ pytestmark = [
     # serialized_rollback restores the reference data that migrations seed.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-APPEND_ONLY = [AuditEvent._meta.db_table, AuditDigest._meta.db_table]
+APPEND_ONLY = database_roles.append_only_tables()
 HEADS = AuditChainHead._meta.db_table
 PASSWORD = "mat-khau-thu-nghiem"
 
@@ -87,12 +87,22 @@ def refused(cursor, statement: str, params=()) -> str:
 def test_app_role_can_add_and_read_but_not_rewrite_an_audit_table(app_role, table, world, dossier):
     register(world, dossier)
     audit_digest_seal()
-    rows = {AuditEvent._meta.db_table: len(REGISTER), AuditDigest._meta.db_table: 1}[table]
+    # The registration's records and the seal's own record; the seal; the leaves and checkpoint
+    # the sequencer has written (none yet in this test, it runs every minute).
+    rows = {
+        AuditEvent._meta.db_table: len(REGISTER) + 1,
+        AuditDigest._meta.db_table: 1,
+        AuditLeaf._meta.db_table: 0,
+        AuditCheckpoint._meta.db_table: 0,
+    }[table]
 
     with closing(app_role.connect()) as conn, conn.cursor() as cursor:
         cursor.execute("SELECT current_user")
         assert cursor.fetchone() == (app_role.name,)
-        assert "permission denied" in refused(cursor, f"UPDATE {table} SET previous_hash = previous_hash")
+        column = {AuditLeaf._meta.db_table: "chain_key", AuditCheckpoint._meta.db_table: "root_hash"}.get(
+            table, "previous_hash"
+        )
+        assert "permission denied" in refused(cursor, f"UPDATE {table} SET {column} = {column}")
         assert "permission denied" in refused(cursor, f"DELETE FROM {table}")
         assert "permission denied" in refused(cursor, f"TRUNCATE {table}")
         assert "must be owner" in refused(cursor, f"ALTER TABLE {table} ADD COLUMN forged text")
@@ -146,7 +156,8 @@ def test_full_lifecycle_runs_as_the_app_role(as_app_role, world, dossier):
 
     assert actions_of(model)[-1] == "task_completed"
     assert len(actions_of(model)) == AuditChainHead.objects.get(chain_key=f"model:{model.pk}").sequence
-    assert digest.heads == {f"model:{model.pk}": [len(actions_of(model)), AuditEvent.objects.last().record_hash]}
+    last_of_model = AuditEvent.objects.filter(movement_model=model).order_by("sequence").last()
+    assert digest.heads == {f"model:{model.pk}": [len(actions_of(model)), last_of_model.record_hash]}
     assert out.getvalue().startswith("TOÀN VẸN:")
 
 
@@ -176,12 +187,17 @@ def test_db_roles_is_idempotent_and_takes_back_what_it_did_not_grant(app_role, w
         ("recognition_auditchainhead", None, "INSERT"),
         ("recognition_auditchainhead", None, "SELECT"),
         ("recognition_auditchainhead_id_seq", None, "USAGE"),
+        ("recognition_auditcheckpoint", None, "INSERT"),
+        ("recognition_auditcheckpoint", None, "SELECT"),
+        ("recognition_auditcheckpoint_id_seq", None, "USAGE"),
         ("recognition_auditdigest", None, "INSERT"),
         ("recognition_auditdigest", None, "SELECT"),
         ("recognition_auditdigest_id_seq", None, "USAGE"),
         ("recognition_auditevent", None, "INSERT"),
         ("recognition_auditevent", None, "SELECT"),
         ("recognition_auditevent_id_seq", None, "USAGE"),
+        ("recognition_auditleaf", None, "INSERT"),
+        ("recognition_auditleaf", None, "SELECT"),
     ]
     assert [p for p in granted if p[0] == "django_migrations"] == [("django_migrations", None, "SELECT")]
     with connection.cursor() as cursor:
@@ -200,7 +216,7 @@ def test_db_roles_is_idempotent_and_takes_back_what_it_did_not_grant(app_role, w
     assert "SAI" not in checked
     assert "  [đúng] recognition_auditchainhead: sequence - 1 bị từ chối\n" in checked
     assert "  [đúng] recognition_auditevent: UPDATE bị từ chối\n" in checked
-    assert checked.splitlines()[-1] == f"Vai trò {app_role.name} đúng giới hạn: 23 phép thử trên các bảng nhật ký."
+    assert checked.splitlines()[-1] == f"Vai trò {app_role.name} đúng giới hạn: 37 phép thử trên các bảng nhật ký."
 
 
 def test_a_table_added_to_the_append_only_list_loses_update_and_delete(app_role, monkeypatch):
@@ -209,7 +225,10 @@ def test_a_table_added_to_the_append_only_list_loses_update_and_delete(app_role,
 
     out = db_roles(app_role=app_role.name, password_env="KHEO_TEST_APP_PASSWORD")
 
-    assert f"Bảng nhật ký chỉ được thêm và đọc: recognition_auditdigest, recognition_auditevent, {table}." in out
+    assert (
+        "Bảng nhật ký chỉ được thêm và đọc: recognition_auditcheckpoint, recognition_auditdigest, "
+        f"recognition_auditevent, recognition_auditleaf, {table}."
+    ) in out
     with closing(app_role.connect()) as conn, conn.cursor() as cursor:
         assert "permission denied" in refused(cursor, f"UPDATE {table} SET status = status")
         assert "permission denied" in refused(cursor, f"DELETE FROM {table}")
