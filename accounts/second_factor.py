@@ -16,7 +16,9 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from recognition.models import AuditAction
 from recognition.roles import Role, user_roles
+from recognition.services.audit import audit_record
 
 SECOND_FACTOR_ROLES = frozenset({Role.ADMIN.value, Role.AUDITOR.value})
 TOTP_DEVICE_NAME = "Ứng dụng xác thực"
@@ -57,9 +59,14 @@ def totp_device_confirm(*, user, token: str) -> bool:
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
     if device is None or not device.verify_token(token.strip()):
         return False
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    replaced = TOTPDevice.objects.filter(user=user, confirmed=True).delete()[0]
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    audit_record(
+        action=AuditAction.SECOND_FACTOR_ENROLLED,
+        actor=user,
+        payload={"device": device.name, "replaced_devices": replaced},
+    )
     return True
 
 
@@ -76,6 +83,7 @@ def recovery_codes_regenerate(*, user) -> list[str]:
     device.token_set.all().delete()
     codes = [_recovery_code() for _ in range(settings.KHEO_RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    audit_record(action=AuditAction.RECOVERY_CODES_RENEWED, actor=user, payload={"codes": len(codes)})
     return codes
 
 

@@ -68,6 +68,12 @@ VALUE_LABELS = {
     "value": _("Giá trị"),
     "day": _("Ngày niêm phong"),
     "digest_hash": _("Mã băm niêm phong"),
+    "device": _("Thiết bị xác thực"),
+    "replaced_devices": _("Số thiết bị cũ bị thay"),
+    "codes": _("Số mã khôi phục"),
+    "username": _("Tên đăng nhập"),
+    "ip_address": _("Địa chỉ IP"),
+    "failures": _("Số lần nhập sai"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.

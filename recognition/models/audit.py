@@ -40,6 +40,9 @@ class AuditAction(models.TextChoices):
     REFERENCE_DELETED = "reference_deleted", _("Xóa dữ liệu danh mục")
     FLOW_CONFIGURATION_CHANGED = "flow_configuration_changed", _("Thay đổi cấu hình quy trình")
     AUDIT_SEALED = "audit_sealed", _("Niêm phong nhật ký hằng ngày")
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Cài xác thực hai bước")
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Tạo bộ mã khôi phục mới")
+    SIGN_IN_UNLOCKED = "sign_in_unlocked", _("Mở khóa đăng nhập")
 
 
 # A record of these actions is refused without a reason (returns, rejections,

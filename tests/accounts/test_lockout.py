@@ -11,6 +11,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from recognition.models import AuditAction, AuditEvent
 from recognition.roles import Role
 from tests.factories import unit_create, user_with_role
 
@@ -105,6 +106,11 @@ def test_admin_unlocks_from_the_axes_admin_page(client, member, frozen, db):
     deleted = admin_client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
     assert deleted.status_code == 302
     assert AccessAttempt.objects.count() == 0
+    unlocked = AuditEvent.objects.get(action=AuditAction.SIGN_IN_UNLOCKED)
+    assert (unlocked.actor, unlocked.payload) == (
+        admin,
+        {"username": "thuongtruc", "ip_address": "127.0.0.1", "failures": 5},
+    )
     assert client.post(LOGIN, {"username": "thuongtruc", "password": PASSWORD}).status_code == 302
 
 

@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.second_factor import recovery_codes_regenerate, second_factor_required
+from recognition.models import AuditEvent
 from tests.accounts.support import totp_code, totp_device_enrolled
 from tests.factories import UserFactory
 
@@ -105,6 +106,7 @@ def test_enrolment_shows_a_qr_code_confirms_with_a_code_and_shows_recovery_codes
     assert wrong.status_code == 400
     assert "Mã không đúng. Hãy nhập mã 6 chữ số đang hiện trong ứng dụng." in wrong.content.decode()
     assert TOTPDevice.objects.filter(user=world.admin, confirmed=True).count() == 0
+    assert AuditEvent.objects.filter(actor=world.admin).count() == 0
     assert browser.get("/models/").status_code == 302
 
     frozen.shift(2)  # django-otp waits 1 s after a wrong code (doubling each time)
@@ -115,6 +117,11 @@ def test_enrolment_shows_a_qr_code_confirms_with_a_code_and_shows_recovery_codes
     assert sorted(StaticToken.objects.filter(device__user=world.admin).values_list("token", flat=True)) == sorted(codes)
     assert TOTPDevice.objects.get(user=world.admin).confirmed is True
     assert browser.get("/models/").status_code == 200
+    recorded = AuditEvent.objects.filter(actor=world.admin).order_by("pk")
+    assert [(event.action, event.payload) for event in recorded] == [
+        ("second_factor_enrolled", {"device": "Ứng dụng xác thực", "replaced_devices": 0}),
+        ("recovery_codes_renewed", {"codes": 10}),
+    ]
 
 
 def test_verify_with_the_app_code_then_the_pages_open(world, frozen):

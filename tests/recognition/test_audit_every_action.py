@@ -12,10 +12,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import totp
 
+from accounts.admin import audit_sign_in_unlocked
+from accounts.second_factor import recovery_codes_regenerate, totp_device_confirm, totp_device_start
 from recognition.audit_context import acting_as
 from recognition.models import AuditAction, AuditEvent, RecognitionDecision
 from recognition.models.audit import AuditDigest
@@ -135,6 +139,15 @@ def trail(world, dossier, settings, client):
         )
     # The daily seal is itself a record of the trail (about no model).
     audit_digest_seal()
+    # Sign-in security: an admin enrols a second factor and renews recovery codes; a lock is lifted.
+    device = totp_device_start(user=world.admin)
+    assert totp_device_confirm(user=world.admin, token=f"{totp(device.bin_key):06d}")
+    recovery_codes_regenerate(user=world.admin)
+    locked = AccessAttempt.objects.create(
+        username="donvi", ip_address="127.0.0.1", user_agent="", failures_since_start=5, get_data="", post_data=""
+    )
+    with transaction.atomic():
+        audit_sign_in_unlocked(actor=world.admin, attempt=locked)
     client.force_login(world.admin)
     year = timezone.localdate().year
     response = client.post(
