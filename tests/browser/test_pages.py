@@ -134,3 +134,18 @@ def test_recovery_code_signs_in_once(browser_page, world):
     browser_page.submit()
     assert "Bạn vừa dùng một mã khôi phục; còn 9 mã." in browser_page.page.content()
     browser_page.assert_clean()
+
+
+def test_sign_in_fields_show_what_is_typed_inside_their_boxes(browser_page, world):
+    browser_page.goto("/accounts/login/")
+    page = browser_page.page
+    page.fill("input[name=username]", "thuongtruc")
+    page.fill("input[name=password]", "mat-khau")
+    for name in ("username", "password"):
+        box = page.locator(f".mdc-text-field:has(input[name={name}])").bounding_box()
+        typed = page.locator(f"input[name={name}]").bounding_box()
+        assert box["y"] <= typed["y"] and typed["y"] + typed["height"] <= box["y"] + box["height"], (name, box, typed)
+        assert box["x"] <= typed["x"] and typed["x"] + typed["width"] <= box["x"] + box["width"], (name, box, typed)
+    password = page.locator(".mdc-text-field:has(input[name=password])").bounding_box()
+    assert password["y"] + password["height"] <= page.locator("form.vf-form button[type=submit]").bounding_box()["y"]
+    browser_page.assert_clean()
