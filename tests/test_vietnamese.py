@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.db import transaction
 from pypdf import PdfReader
@@ -414,3 +415,17 @@ def test_refusal_page_is_titled_with_the_product_name(client, world):
     body = response.content.decode()
     assert "<title>403 Không có quyền truy cập - Khéo — Dân vận khéo</title>" in body
     assert "Django Material" not in body
+
+
+def test_sign_in_lockout_admin_is_vietnamese(client, named):
+    AccessAttempt.objects.create(
+        username="donvi", ip_address="127.0.0.1", user_agent="", failures_since_start=5, get_data="", post_data=""
+    )
+    client.force_login(named.admin)  # a role admin may see and lift lockouts
+
+    listing = client.get("/admin/axes/accessattempt/").content.decode()
+
+    for vietnamese in ("Lần thử đăng nhập", "Thời điểm thử", "Địa chỉ IP", "Số lần đăng nhập sai", "Đang bị khóa"):
+        assert vietnamese in listing, vietnamese
+    for english in ("Access attempts", "Attempt Time", "IP Address", "Failed Logins", "Locked Out"):
+        assert english not in listing, english

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Refresh config/locale/vi/LC_MESSAGES/django.po after upgrading django-viewflow or
-# django-filter: extract their msgids again and merge them into our Vietnamese file,
+# Refresh config/locale/vi/LC_MESSAGES/django.po after upgrading django-viewflow,
+# django-filter or django-axes: extract their msgids again and merge them into our Vietnamese file,
 # keeping every existing translation. New strings come out untranslated (or fuzzy):
 # translate them, drop the fuzzy flags, then run
 #   .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=var
@@ -10,7 +10,7 @@ root=$(pwd)
 site=$("$root/.venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for package in viewflow django_filters; do
+for package in viewflow django_filters axes; do
     cp -r "$site/$package" "$work/$package"
     rm -rf "$work/$package/locale"
     mkdir "$work/$package/locale"
@@ -19,6 +19,7 @@ done
 msgcat --use-first --no-wrap \
     "$work/viewflow/locale/vi/LC_MESSAGES/django.po" \
     "$work/django_filters/locale/vi/LC_MESSAGES/django.po" \
+    "$work/axes/locale/vi/LC_MESSAGES/django.po" \
     -o "$work/third_party.pot"
 # "Reassign" is a transition label rendered with {% trans label %}; no source marks it.
 printf '\n#: viewflow/workflow/nodes/view.py:79\nmsgid "Reassign"\nmsgstr ""\n' >> "$work/third_party.pot"
