@@ -76,6 +76,13 @@ def test_auditor_verifies_the_second_factor_then_reads_the_audit_pages(browser_p
         response = browser_page.goto(path)
         assert response.status == 200, path
     assert registered["name"] in browser_page.page.content()
+    # Every recorded value of the model's trail is readable in full: no cell cuts its text off.
+    browser_page.goto(f"/audit/models/{movement_model.pk}/")
+    cut_off = browser_page.page.evaluate(
+        """() => [...document.querySelectorAll('.kheo-audit-table tbody td')]
+            .filter(cell => cell.scrollWidth > cell.clientWidth + 1).map(cell => cell.innerText.slice(0, 40))"""
+    )
+    assert cut_off == []
     browser_page.assert_clean()
 
 
