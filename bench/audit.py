@@ -56,7 +56,7 @@ def _lifecycle(cast, samples: dict[str, list[float]], step_counter) -> None:
 
     def open_task(node, user):
         tasks = RecognitionTask.objects.filter(
-            process__recognitionprocess__movement_model=model, finished__isnull=True, flow_task_type="HUMAN"
+            process__movement_model=model, finished__isnull=True, flow_task_type="HUMAN"
         )
         return next(t for t in tasks if t.flow_task.name == node and t.owner_id in (None, user.pk))
 

@@ -16,7 +16,6 @@ from recognition.models import AuditAction
 from recognition.services.audit import audit_record
 
 from .deadlines.planning import deadline_slots_cancel, task_deadline_start, task_due_date_plan
-from .models import ENGINE_FIELDS
 
 ENGINE_ACTOR = "workflow_engine"
 
@@ -36,10 +35,13 @@ def _record(activation, action: str, *, actor=None, reason: str = "", payload=No
     )
 
 
-# viewflow's transitions change only viewflow's own task row; the unit and due date
-# (workflows_recognitiontask) are written once, when the task is created.
+# What viewflow's transitions of a human task change; the rest of the row (unit, due
+# date, scope, data) is written once, when the task is created.
+TRANSITION_FIELDS = ("status", "owner", "assigned", "started", "finished")
+
+
 def _engine_row_save(task) -> None:
-    task.save(update_fields=ENGINE_FIELDS)
+    task.save(update_fields=TRANSITION_FIELDS)
 
 
 def _unit_share(task, process) -> None:
@@ -152,8 +154,6 @@ class AuditedFlowMixin:
     def cancel(self, process):
         with transaction.atomic():
             super().cancel(process)
-            if not hasattr(process, "movement_model"):
-                process = process.recognitionprocess
             actor = current_actor()
             audit_record(
                 action=AuditAction.PROCESS_CANCELLED,

@@ -257,7 +257,7 @@ def _demo_decision_day(cast: DemoCast) -> date:
 
 def _open_task(movement_model: MovementModel, node_name: str, user: User | None = None) -> RecognitionTask:
     tasks = RecognitionTask.objects.filter(
-        process__recognitionprocess__movement_model=movement_model,
+        process__movement_model=movement_model,
         flow_task_type="HUMAN",
         finished__isnull=True,
     )

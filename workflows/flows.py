@@ -125,6 +125,7 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
         process.movement_model = movement_model
         process.organising_unit_id = movement_model.campaign.organising_unit_id
         process.registering_unit_id = movement_model.unit_id
+        process.scope_path = movement_model.unit.path
         return process
 
     def active_submitter(self, activation):

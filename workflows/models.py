@@ -1,17 +1,43 @@
 """The engine's rows: a recognition process per model, and its tasks.
 
-Both extend viewflow's tables (multi-table inheritance) with the units that scope
-who may see and act on them.
+Both are viewflow's abstract process and task (no multi-table inheritance), set as
+the flow's `process_class` and `task_class`, with the columns the lists filter and sort
+on in the same row: the acting unit, the due date and the registering unit's path
+(`scope_path`), which scopes a list to a unit's subtree with an indexed prefix match.
 """
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from viewflow.workflow.models import Process, Task
+from viewflow.workflow.models import AbstractProcess, AbstractTask
+from viewflow.workflow.status import STATUS
 
 from recognition.models import ModelStage, MovementModel, Unit
 
+SCOPE_PATH_LENGTH = 255
 
-class RecognitionProcess(Process):
+
+class RecognitionProcess(AbstractProcess):
+    # What viewflow's own Process row holds beside the abstract columns.
+    data = models.JSONField(default=dict, blank=True)
+    parent_task = models.ForeignKey(
+        "RecognitionTask", blank=True, null=True, on_delete=models.CASCADE, related_name="subprocesses"
+    )
+    seed_content_type = models.ForeignKey(
+        ContentType, blank=True, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    seed_object_id = models.PositiveIntegerField(null=True, blank=True)
+    seed = GenericForeignKey("seed_content_type", "seed_object_id")
+    artifact_content_type = models.ForeignKey(
+        ContentType, blank=True, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    artifact_object_id = models.PositiveIntegerField(null=True, blank=True)
+    artifact = GenericForeignKey("artifact_content_type", "artifact_object_id")
+
     movement_model = models.OneToOneField(
         MovementModel,
         on_delete=models.PROTECT,
@@ -25,10 +51,21 @@ class RecognitionProcess(Process):
     registering_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("đơn vị đăng ký")
     )
+    scope_path = models.CharField(
+        _("đường dẫn đơn vị đăng ký"), max_length=SCOPE_PATH_LENGTH, blank=True, default=""
+    )
 
     class Meta:
+        ordering = ["-created"]
         verbose_name = _("quy trình công nhận")
         verbose_name_plural = _("quy trình công nhận")
+        indexes = [
+            models.Index(
+                fields=["scope_path", "created"],
+                name="process_scope_idx",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
+        ]
 
     # Gateway conditions of RecognitionFlow: one line each, read from the domain stage.
     def is_dossier_accepted(self) -> bool:
@@ -41,48 +78,96 @@ class RecognitionProcess(Process):
         return self.movement_model.stage == ModelStage.CLOSED
 
 
-class RecognitionTask(Task):
+class RecognitionTask(AbstractTask):
+    # viewflow indexes these columns one by one; the lists here read them through the
+    # composite and partial indexes of Meta instead, so each insert maintains fewer indexes.
+    status = models.CharField(_("Status"), choices=STATUS.choices, default=STATUS.NEW, max_length=50)
+    created = models.DateTimeField(_("Created"), default=timezone.now)
+    scheduled = models.DateTimeField(_("Scheduled"), blank=True, null=True)
+    external_task_id = models.CharField(_("External Task ID"), max_length=50, blank=True, null=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        blank=True,
+        null=True,
+        db_index=False,
+        verbose_name=_("Owner"),
+    )
+    process = models.ForeignKey(
+        RecognitionProcess,
+        on_delete=models.CASCADE,
+        related_name="task_set",
+        db_index=False,
+        verbose_name=_("quy trình"),
+    )
+    # What viewflow's own Task row holds beside the abstract columns.
+    data = models.JSONField(default=dict, blank=True)
+    seed_content_type = models.ForeignKey(
+        ContentType, blank=True, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    seed_object_id = models.PositiveIntegerField(null=True, blank=True)
+    seed = GenericForeignKey("seed_content_type", "seed_object_id")
+    artifact_content_type = models.ForeignKey(
+        ContentType, blank=True, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    artifact_object_id = models.PositiveIntegerField(null=True, blank=True)
+    artifact = GenericForeignKey("artifact_content_type", "artifact_object_id")
+
     unit = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,
         verbose_name=_("đơn vị xử lý"),
         help_text=_("Chỉ thành viên của đơn vị này (có vai trò phù hợp) mới nhận và xử lý nhiệm vụ."),
+    )
+    # The process's registering unit path, copied when the task is created.
+    scope_path = models.CharField(
+        _("đường dẫn đơn vị đăng ký"), max_length=SCOPE_PATH_LENGTH, blank=True, default=""
     )
     # Set when the task is created, from its stage's SLA (workflows.deadlines.planning).
     due_on = models.DateField(_("hạn xử lý"), null=True, blank=True)
     sla_working_days = models.PositiveSmallIntegerField(_("số ngày làm việc được giao"), null=True, blank=True)
 
     class Meta:
+        ordering = ["-created"]
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
-
-    # viewflow saves every task it moves on (gateways included) with a plain `save()`.
-    # The unit and due date are written when the task is created; while they are as
-    # they were loaded or last saved, a save writes viewflow's row only, not this table.
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        task = super().from_db(db, field_names, values)
-        task._own_values_saved = task._own_values()
-        return task
-
-    def _own_values(self) -> tuple:
-        return tuple(self.__dict__.get(attname, _NOT_LOADED) for attname in _OWN_ATTNAMES)
+        indexes = [
+            # The inbox: a person's claimed tasks, oldest first.
+            models.Index(
+                fields=["owner", "created", "id"], name="task_inbox_idx", condition=Q(status=STATUS.ASSIGNED)
+            ),
+            # The queue: a unit's unclaimed human tasks, oldest first.
+            models.Index(
+                fields=["unit", "created", "id"],
+                name="task_queue_idx",
+                condition=Q(status=STATUS.NEW, flow_task_type="HUMAN"),
+            ),
+            # The archive: a person's finished tasks, newest first.
+            models.Index(
+                fields=["owner", "-finished", "-id"], name="task_archive_idx", condition=Q(finished__isnull=False)
+            ),
+            # Every task of a unit's subtree (prefix match on the path), newest first.
+            models.Index(
+                fields=["scope_path", "created"],
+                name="task_scope_idx",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            models.Index(fields=["process", "created"], name="task_process_idx"),
+        ]
 
     def save(self, *args, **kwargs):
-        unchanged = not self._state.adding and getattr(self, "_own_values_saved", None) == self._own_values()
-        if unchanged and not args and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            kwargs["update_fields"] = ENGINE_FIELDS
+        # Every task (gateways and joins too, which viewflow creates itself) carries its
+        # process's scope, read from the process instance viewflow hands it.
+        if self._state.adding and not self.scope_path and self.process_id is not None:
+            self.scope_path = self.process.scope_path
         super().save(*args, **kwargs)
-        self._own_values_saved = self._own_values()
 
-
-_NOT_LOADED = object()
-_OWN_ATTNAMES = tuple(field.attname for field in RecognitionTask._meta.local_concrete_fields if not field.primary_key)
-# viewflow's own columns of a task (the `viewflow_task` row).
-ENGINE_FIELDS = tuple(field.name for field in Task._meta.concrete_fields if not field.primary_key)
+    def reverse(self, view_name: str, *args) -> str:
+        return self.flow_task.reverse(view_name, args=[self.process_id, self.pk, *args])
 
 
 from .deadlines.models import CalendarOverride, DeadlineSlot, EscalationRoute  # noqa: E402,F401

@@ -48,13 +48,7 @@ class HumanTask(flow.View):
 
 
 def _is_unit_member(user, task) -> bool:
-    unit_id = getattr(task, "unit_id", None)
-    if unit_id is None:
-        # viewflow may hand us the base Task row; read the unit from the task table.
-        from .models import RecognitionTask
-
-        unit_id = RecognitionTask.objects.filter(pk=task.pk).values_list("unit_id", flat=True).first()
-    return user.is_authenticated and user.unit_id is not None and user.unit_id == unit_id
+    return user.is_authenticated and user.unit_id is not None and user.unit_id == task.unit_id
 
 
 class FanOutActivation(SplitActivation):

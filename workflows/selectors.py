@@ -13,26 +13,22 @@ def process_visible_to(*, user: User, process) -> bool:
         return True
     if user.unit_id is None:
         return False
-    registering_unit = getattr(process, "registering_unit", None)
-    if registering_unit is None:
-        process = RecognitionProcess.objects.select_related("registering_unit").get(pk=process.pk)
-        registering_unit = process.registering_unit
-    return registering_unit is not None and registering_unit.path.startswith(user.unit.path)
+    return process.registering_unit_id is not None and process.scope_path.startswith(user.unit.path)
 
 
+# The subtree scope is the registering unit's path copied onto the process and task rows
+# (`scope_path`): a prefix match on an indexed column, no join to the unit tree.
 def processes_visible_to(*, user: User) -> QuerySet[RecognitionProcess]:
     queryset = RecognitionProcess.objects.select_related("movement_model", "registering_unit")
     if user.is_superuser:
         return queryset
     if user.unit_id is None:
         return queryset.none()
-    return queryset.filter(registering_unit__path__startswith=user.unit.path)
+    return queryset.filter(scope_path__startswith=user.unit.path)
 
 
 def _tasks() -> QuerySet[RecognitionTask]:
-    return RecognitionTask.objects.select_related(
-        "process", "process__recognitionprocess__movement_model", "owner", "unit"
-    )
+    return RecognitionTask.objects.select_related("process", "process__movement_model", "owner", "unit")
 
 
 def tasks_visible_to(*, user: User) -> QuerySet[RecognitionTask]:
@@ -41,7 +37,7 @@ def tasks_visible_to(*, user: User) -> QuerySet[RecognitionTask]:
         return queryset
     if user.unit_id is None:
         return queryset.none()
-    return queryset.filter(process__recognitionprocess__registering_unit__path__startswith=user.unit.path)
+    return queryset.filter(scope_path__startswith=user.unit.path)
 
 
 def task_inbox_for(*, user: User) -> QuerySet[RecognitionTask]:
@@ -63,7 +59,7 @@ def task_queue_for(*, user: User) -> QuerySet[RecognitionTask]:
 
 
 def task_archive_for(*, user: User) -> QuerySet[RecognitionTask]:
-    return _tasks().filter(owner=user, finished__isnull=False).order_by("-finished")
+    return _tasks().filter(owner=user, finished__isnull=False).order_by("-finished", "-pk")
 
 
 def process_tasks(*, process) -> QuerySet[RecognitionTask]:

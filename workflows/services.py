@@ -3,7 +3,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from recognition.audit.snapshot import movement_model_snapshot, snapshot_changes
@@ -15,6 +14,7 @@ from recognition.services.registration import model_register
 from .deadlines.planning import task_starts_batched
 from .exceptions import TaskNotAvailable
 from .flows import RecognitionFlow
+from .locking import task_process_locked
 from .models import RecognitionTask
 from .stages import STAGES
 
@@ -30,7 +30,7 @@ def registration_submit(*, submitted_by: User, campaign: Campaign, data: dict, f
 def task_form_for(*, task: RecognitionTask, user: User, data=None, files=None):
     stage = STAGES[task.flow_task.name]
     return stage.form_class(
-        data=data, files=files, movement_model=task.process.recognitionprocess.movement_model, user=user
+        data=data, files=files, movement_model=task.process.movement_model, user=user
     )
 
 
@@ -68,28 +68,17 @@ def task_execute(*, activation, user: User, form, before: dict | None = None) ->
         activation.execute()
 
 
-def _process_id_of(task_id: int) -> int:
-    """The task's process, to take its lock; raises RecognitionTask.DoesNotExist like a `get`.
-
-    viewflow's own task table is enough here: the task is read as a RecognitionTask under the lock.
-    """
-    process_ids = list(Task.objects.filter(pk=task_id).values_list("process_id", flat=True))
-    if not process_ids:
-        raise RecognitionTask.DoesNotExist("RecognitionTask matching query does not exist.")
-    return process_ids[0]
-
-
 # What each operation reads with the task, under the lock: the process as its
 # RecognitionProcess (viewflow's `process.coerced`), the owner for the permission
 # check, and for a completion the model, its campaign and the units the next tasks' notifications
 # name. One query; the activation, the form and the audit records read no row twice.
-_FOR_CLAIM = ("process__recognitionprocess",)
-_FOR_RELEASE = ("owner", "process__recognitionprocess")
+_FOR_CLAIM = ("process",)
+_FOR_RELEASE = ("owner", "process")
 _FOR_COMPLETION = (
     "owner",
-    "process__recognitionprocess__movement_model__campaign",
-    "process__recognitionprocess__organising_unit",
-    "process__recognitionprocess__registering_unit",
+    "process__movement_model__campaign",
+    "process__organising_unit",
+    "process__registering_unit",
 )
 
 
@@ -104,15 +93,15 @@ def task_complete(*, task_id: int, user: User, data, files=None) -> RecognitionT
     Raises TaskNotAvailable when it is no longer open (double submit), PermissionDenied
     when the user does not own it, ValidationError with the form's field map.
     """
-    # The lock opens the transaction: the block needs no savepoint of its own.
-    with RecognitionFlow.lock(_process_id_of(task_id)), transaction.atomic(savepoint=False), audit_batch():
+    # The lock opens the transaction.
+    with task_process_locked(task_id), audit_batch():
         task = _task_under_lock(task_id, _FOR_COMPLETION)
         if task.status not in (STATUS.ASSIGNED, STATUS.NEW):
             raise TaskNotAvailable()
         node = task.flow_task
         if task.status == STATUS.NEW or not node.can_execute(user, task):
             raise PermissionDenied(_("Bạn phải nhận nhiệm vụ này trước khi xử lý."))
-        before = movement_model_snapshot(task.process.recognitionprocess.movement_model)
+        before = movement_model_snapshot(task.process.movement_model)
         form = task_form_for(task=task, user=user, data=data, files=files)
         if not form.is_valid():
             raise ValidationError(
@@ -127,8 +116,7 @@ def task_complete(*, task_id: int, user: User, data, files=None) -> RecognitionT
 
 def task_claim(*, task_id: int, user: User) -> RecognitionTask:
     with (
-        RecognitionFlow.lock(_process_id_of(task_id)),
-        transaction.atomic(savepoint=False),
+        task_process_locked(task_id),
         acting_as(user),
         audit_batch(),
     ):
@@ -145,8 +133,7 @@ def task_claim(*, task_id: int, user: User) -> RecognitionTask:
 
 def task_release(*, task_id: int, user: User) -> RecognitionTask:
     with (
-        RecognitionFlow.lock(_process_id_of(task_id)),
-        transaction.atomic(savepoint=False),
+        task_process_locked(task_id),
         acting_as(user),
         audit_batch(),
     ):

@@ -28,7 +28,7 @@ def model_register(world, dossier):
 
 def open_task(movement_model, node_name: str) -> RecognitionTask:
     tasks = RecognitionTask.objects.filter(
-        process__recognitionprocess__movement_model=movement_model, finished__isnull=True, flow_task_type="HUMAN"
+        process__movement_model=movement_model, finished__isnull=True, flow_task_type="HUMAN"
     ).order_by("pk")
     return next(task for task in tasks if task.flow_task.name == node_name)
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def open_task(model):
     return RecognitionTask.objects.get(
-        process__recognitionprocess__movement_model=model, flow_task_type="HUMAN", finished__isnull=True
+        process__movement_model=model, flow_task_type="HUMAN", finished__isnull=True
     )
 
 

@@ -219,7 +219,7 @@ def test_trigger_refuses_update_and_delete(trail):
 
 def test_failed_audit_insert_rolls_back_the_transition(world, dossier):
     model = register(world, dossier)
-    task = RecognitionTask.objects.get(process__recognitionprocess__movement_model=model, flow_task_type="HUMAN")
+    task = RecognitionTask.objects.get(process__movement_model=model, flow_task_type="HUMAN")
     task_claim(task_id=task.pk, user=world.standing_body)
     # Occupy the chain's next position behind the writer's back: the next audit insert collides with it.
     head = AuditChainHead.objects.get(chain_key=f"model:{model.pk}")
@@ -241,7 +241,7 @@ def test_failed_audit_insert_rolls_back_the_transition(world, dossier):
     assert task.status == STATUS.ASSIGNED
     assert DossierReview.objects.count() == 0
     assert AuditEvent.objects.count() == records_before
-    assert RecognitionTask.objects.filter(process__recognitionprocess__movement_model=model).count() == 2
+    assert RecognitionTask.objects.filter(process__movement_model=model).count() == 2
 
 
 def test_reason_is_mandatory_for_a_return(world, dossier):

@@ -81,7 +81,7 @@ def claim(user, *, model_id: int, node: str) -> dict:
 def flow_state(model_id: int) -> tuple:
     """Everything a refused call must leave untouched: stage, tasks, audit trail, dossier."""
     model = MovementModel.objects.get(pk=model_id)
-    tasks = RecognitionTask.objects.filter(process__recognitionprocess__movement_model_id=model_id).order_by("pk")
+    tasks = RecognitionTask.objects.filter(process__movement_model_id=model_id).order_by("pk")
     return (
         model.stage,
         model.updated_at,

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def _check_dossier_task(world, model_id: int) -> RecognitionTask:
     return RecognitionTask.objects.get(
-        process__recognitionprocess__movement_model_id=model_id, flow_task_type="HUMAN", finished__isnull=True
+        process__movement_model_id=model_id, flow_task_type="HUMAN", finished__isnull=True
     )
 
 

@@ -21,7 +21,7 @@ def evaluation_owners(world, dossier) -> list[str]:
         user=world.survey_team,
         data={"visited_on": timezone.localdate().isoformat(), "findings": "Tốt", "recommendation": "recommend"},
     )
-    tasks = RecognitionTask.objects.filter(process__recognitionprocess__movement_model=model, finished__isnull=True)
+    tasks = RecognitionTask.objects.filter(process__movement_model=model, finished__isnull=True)
     return sorted(task.owner.username for task in tasks if task.flow_task.name == "evaluate")
 
 

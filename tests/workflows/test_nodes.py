@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from recognition.roles import Role
@@ -10,6 +9,7 @@ from tests.factories import user_with_role
 from tests.notifications.support import model_register, open_task
 from tests.workflows.views_support import task_url
 from workflows.flows import RecognitionFlow
+from workflows.models import RecognitionTask
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +37,8 @@ def test_an_owner_outside_the_tasks_unit_cannot_do_it(world, check_task, client)
     node = RecognitionFlow.check_dossier
     hand_to(check_task, world.commune_standing_body)  # e.g. claimed before moving to another unit
     assert node.can_execute(world.commune_standing_body, check_task) is False
-    # viewflow may hand the node its base task row, without the unit: the unit is read from the table
-    assert node.can_execute(world.commune_standing_body, Task.objects.get(pk=check_task.pk)) is False
+    # The row as read again from the database (viewflow's views load it themselves).
+    assert node.can_execute(world.commune_standing_body, RecognitionTask.objects.get(pk=check_task.pk)) is False
     client.force_login(world.commune_standing_body)
     response = client.post(task_url(check_task, "execute"), {"decision": "accept"})
     assert response.status_code == 403
@@ -50,7 +50,7 @@ def test_the_owner_in_the_tasks_unit_may_do_it(world, check_task):
     node = RecognitionFlow.check_dossier
     hand_to(check_task, world.standing_body)
     assert node.can_execute(world.standing_body, check_task) is True
-    assert node.can_execute(world.standing_body, Task.objects.get(pk=check_task.pk)) is True
+    assert node.can_execute(world.standing_body, RecognitionTask.objects.get(pk=check_task.pk)) is True
 
 
 def test_an_owner_without_a_unit_or_a_visitor_cannot_do_it(world, check_task):

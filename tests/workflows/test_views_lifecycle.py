@@ -11,7 +11,7 @@ from .views_support import do_task, register_through_page, scores, survey_data, 
 
 def completed_nodes(movement_model) -> list[str]:
     tasks = RecognitionTask.objects.filter(
-        process__recognitionprocess__movement_model=movement_model, flow_task_type="HUMAN", status=STATUS.DONE
+        process__movement_model=movement_model, flow_task_type="HUMAN", status=STATUS.DONE
     ).order_by("finished", "pk")
     return [task.flow_task.name for task in tasks]
 
@@ -145,7 +145,7 @@ def test_rejected_at_evaluation(client, world, dossier):
     assert model.outcome_reason.startswith("Điểm tổng hợp 50.00 thấp hơn ngưỡng công nhận 70")
     assert model.process.status == PROCESS.DONE
     assert not RecognitionTask.objects.filter(
-        process__recognitionprocess__movement_model=model, finished__isnull=True
+        process__movement_model=model, finished__isnull=True
     ).exists()
     rejection = AuditEvent.objects.get(movement_model=model, action="evaluation_rejected")
     assert rejection.reason == model.outcome_reason

@@ -28,7 +28,7 @@ def register_through_page(client, *, user, data) -> MovementModel:
 
 def open_task(movement_model, node_name: str, *, owner=None) -> RecognitionTask:
     tasks = RecognitionTask.objects.filter(
-        process__recognitionprocess__movement_model=movement_model,
+        process__movement_model=movement_model,
         flow_task=getattr(RecognitionFlow, node_name),
         finished__isnull=True,
     ).order_by("pk")

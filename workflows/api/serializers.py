@@ -172,7 +172,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ModelSummarySerializer)
     def get_model(self, task) -> dict:
-        return ModelSummarySerializer(task.process.recognitionprocess.movement_model).data
+        return ModelSummarySerializer(task.process.movement_model).data
 
     @extend_schema_field(DeadlineSerializer)
     def get_deadline(self, task) -> dict:

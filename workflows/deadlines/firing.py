@@ -41,8 +41,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 _RELATED = (
-    "task__process__recognitionprocess__movement_model",
-    "task__process__recognitionprocess__registering_unit",
+    "task__process__movement_model",
+    "task__process__registering_unit",
     "task__owner",
     "task__unit",
 )
@@ -226,7 +226,7 @@ class _Firing:
         audit_record(
             action=action,
             system_actor=slot.rule,
-            movement_model=task.process.recognitionprocess.movement_model,
+            movement_model=task.process.movement_model,
             process_id=task.process_id,
             task_id=task.pk,
             payload={"rule": slot.rule, "slot": slot.pk, "node": task.flow_task.name, **payload},

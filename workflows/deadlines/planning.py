@@ -200,8 +200,6 @@ def deadline_slots_cancel(*, task_id: int) -> int:
 def task_context(*, task) -> dict:
     """What the notification templates say about a task (plain values: the notifications app knows no flows)."""
     process = task.process
-    if not hasattr(process, "movement_model"):  # viewflow's base Process row
-        process = process.recognitionprocess
     movement_model = process.movement_model
     return {
         "task_title": str(task.flow_task.task_title),

@@ -44,13 +44,13 @@ TASK_STATUS_LABELS = [
 ]
 
 # What the list columns read: one join instead of a query per row.
-_LIST_RELATED = ("process__recognitionprocess__movement_model__unit",)
+_LIST_RELATED = ("process__movement_model__unit",)
 
 
 class TaskListFilter(django_filters.FilterSet):
     model_name = django_filters.CharFilter(
         label=_("Tên mô hình"),
-        field_name="process__recognitionprocess__movement_model__name",
+        field_name="process__movement_model__name",
         lookup_expr="icontains",
     )
     flow_task = django_filters.ChoiceFilter(label=_("Bước"))
@@ -77,12 +77,12 @@ class TaskListColumnsMixin:
     due.short_description = _("Hạn xử lý")
 
     def model_name(self, task):
-        return task.process.recognitionprocess.movement_model
+        return task.process.movement_model
 
     model_name.short_description = _("Mô hình")
 
     def unit_name(self, task):
-        return task.process.recognitionprocess.movement_model.unit
+        return task.process.movement_model.unit
 
     unit_name.short_description = _("Đơn vị đăng ký")
 
@@ -186,7 +186,7 @@ class ProcessListView(flow_views.DashboardProcessListView):
 
     def get_queryset(self):
         queryset = processes_visible_to(user=self.request.user).filter(flow_class=self.flow_class)
-        queryset = queryset.annotate(active_tasks_count=Count("task", filter=Q(task__finished__isnull=True)))
+        queryset = queryset.annotate(active_tasks_count=Count("task_set", filter=Q(task_set__finished__isnull=True)))
         if self.filterset_class is not None:
             self.filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
             return self.filterset.qs
