@@ -71,24 +71,36 @@ def _data_set_build(args, *, reference, now) -> list[int]:
     rng = random.Random(2026)
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor
-        first_process = _next_id(cursor, "viewflow_process")
-        first_task = _next_id(cursor, "viewflow_task")
+        first_process = _next_id(cursor, "workflows_recognitionprocess")
+        first_task = _next_id(cursor, "workflows_recognitiontask")
         first_slot = _next_id(cursor, "workflows_deadlineslot")
         started = time.perf_counter()
         _copy(
             cursor,
-            "viewflow_process",
-            ("id", "flow_class", "status", "created", "data"),
+            "workflows_recognitionprocess",
             (
-                (first_process + p, reference["flow_class"], "NEW", now - timedelta(days=30), "{}")
+                "id",
+                "flow_class",
+                "status",
+                "created",
+                "data",
+                "organising_unit_id",
+                "registering_unit_id",
+                "scope_path",
+            ),
+            (
+                (
+                    first_process + p,
+                    reference["flow_class"],
+                    "NEW",
+                    now - timedelta(days=30),
+                    "{}",
+                    reference["unit_id"],
+                    reference["registering_unit_id"],
+                    reference["scope_path"],
+                )
                 for p in range(processes)
             ),
-        )
-        _copy(
-            cursor,
-            "workflows_recognitionprocess",
-            ("process_ptr_id", "organising_unit_id", "registering_unit_id"),
-            ((first_process + p, reference["unit_id"], reference["registering_unit_id"]) for p in range(processes)),
         )
         due_tasks = []
 
@@ -112,11 +124,15 @@ def _data_set_build(args, *, reference, now) -> list[int]:
                         reference["owner_id"] if is_due else None,
                         first_process + p,
                         "{}",
+                        reference["unit_id"],
+                        (now + timedelta(days=2)).date(),
+                        5,
+                        reference["scope_path"],
                     )
 
         _copy(
             cursor,
-            "viewflow_task",
+            "workflows_recognitiontask",
             (
                 "id",
                 "flow_task",
@@ -129,14 +145,12 @@ def _data_set_build(args, *, reference, now) -> list[int]:
                 "owner_id",
                 "process_id",
                 "data",
+                "unit_id",
+                "due_on",
+                "sla_working_days",
+                "scope_path",
             ),
             tasks(),
-        )
-        _copy(
-            cursor,
-            "workflows_recognitiontask",
-            ("task_ptr_id", "unit_id", "due_on", "sla_working_days"),
-            ((first_task + t, reference["unit_id"], (now + timedelta(days=2)).date(), 5) for t in range(args.tasks)),
         )
         due = set(due_tasks)
 
@@ -176,7 +190,7 @@ def _data_set_build(args, *, reference, now) -> list[int]:
             ),
             slots(),
         )
-        for table in ("viewflow_process", "viewflow_task", "workflows_deadlineslot"):
+        for table in ("workflows_recognitionprocess", "workflows_recognitiontask", "workflows_deadlineslot"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
         print(
             f"  COPY of {processes:,} processes, {args.tasks:,} tasks, {DeadlineSlot.objects.count():,} slots "
@@ -202,7 +216,7 @@ def _data_set_build(args, *, reference, now) -> list[int]:
         cursor.execute(
             "UPDATE workflows_recognitionprocess AS p SET movement_model_id = m.model_id FROM "
             "(SELECT unnest(%s::bigint[]) AS process_id, unnest(%s::bigint[]) AS model_id) AS m "
-            "WHERE p.process_ptr_id = m.process_id",
+            "WHERE p.id = m.process_id",
             [[first_process + p for p in range(len(due_tasks))], [m.pk for m in models]],
         )
         cursor.execute("ANALYZE")
@@ -223,20 +237,19 @@ def _reference(cast):
     model = registration_submit(submitted_by=cast.users["donvi"], campaign=cast.campaign, data=data)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT t.flow_task, p.flow_class, t.owner_permission, rt.unit_id, rp.registering_unit_id "
-            "FROM viewflow_task t JOIN viewflow_process p ON p.id = t.process_id "
-            "JOIN workflows_recognitiontask rt ON rt.task_ptr_id = t.id "
-            "JOIN workflows_recognitionprocess rp ON rp.process_ptr_id = p.id "
-            "WHERE rp.movement_model_id = %s AND t.flow_task_type = 'HUMAN'",
+            "SELECT t.flow_task, p.flow_class, t.owner_permission, t.unit_id, p.registering_unit_id, p.scope_path "
+            "FROM workflows_recognitiontask t JOIN workflows_recognitionprocess p ON p.id = t.process_id "
+            "WHERE p.movement_model_id = %s AND t.flow_task_type = 'HUMAN'",
             [model.pk],
         )
-        flow_task, flow_class, permission, unit_id, registering_unit_id = cursor.fetchone()
+        flow_task, flow_class, permission, unit_id, registering_unit_id, scope_path = cursor.fetchone()
     return {
         "flow_task": flow_task,
         "flow_class": flow_class,
         "owner_permission": permission,
         "unit_id": unit_id,
         "registering_unit_id": registering_unit_id,
+        "scope_path": scope_path,
         "owner_id": cast.users["thuongtruc"].pk,
         "movement_model_id": model.pk,
     }

@@ -162,8 +162,12 @@ class RecognitionTask(AbstractTask):
     def save(self, *args, **kwargs):
         # Every task (gateways and joins too, which viewflow creates itself) carries its
         # process's scope, read from the process instance viewflow hands it.
-        if self._state.adding and not self.scope_path and self.process_id is not None:
-            self.scope_path = self.process.scope_path
+        if self._state.adding and not self.scope_path:
+            process = self._state.fields_cache.get("process")
+            if process is None and self.process_id is not None:
+                process = self.process
+            if process is not None:
+                self.scope_path = process.scope_path
         super().save(*args, **kwargs)
 
     def reverse(self, view_name: str, *args) -> str:
