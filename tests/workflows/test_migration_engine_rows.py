@@ -88,7 +88,8 @@ def test_the_migration_keeps_every_row_both_ways(world, dossier):
     # In viewflow's tables and the child tables again, with the same ids and columns.
     columns = "t.id, t.process_id, t.flow_task, t.status, t.owner_id, rt.unit_id, rt.due_on, rt.sla_working_days"
     old_tasks = _rows(
-        f"SELECT {columns} FROM viewflow_task t JOIN workflows_recognitiontask rt ON rt.task_ptr_id = t.id ORDER BY t.id"
+        f"SELECT {columns} FROM viewflow_task t "
+        "JOIN workflows_recognitiontask rt ON rt.task_ptr_id = t.id ORDER BY t.id"
     )
     assert old_tasks == [tuple(None if v is None else str(v) for v in row[:-1]) for row in before["tasks"]]
     assert _rows("SELECT process_ptr_id, registering_unit_id FROM workflows_recognitionprocess ORDER BY 1") == [
