@@ -51,9 +51,7 @@ class RecognitionProcess(AbstractProcess):
     registering_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("đơn vị đăng ký")
     )
-    scope_path = models.CharField(
-        _("đường dẫn đơn vị đăng ký"), max_length=SCOPE_PATH_LENGTH, blank=True, default=""
-    )
+    scope_path = models.CharField(_("đường dẫn đơn vị đăng ký"), max_length=SCOPE_PATH_LENGTH, blank=True, default="")
 
     class Meta:
         ordering = ["-created"]
@@ -124,9 +122,7 @@ class RecognitionTask(AbstractTask):
         help_text=_("Chỉ thành viên của đơn vị này (có vai trò phù hợp) mới nhận và xử lý nhiệm vụ."),
     )
     # The process's registering unit path, copied when the task is created.
-    scope_path = models.CharField(
-        _("đường dẫn đơn vị đăng ký"), max_length=SCOPE_PATH_LENGTH, blank=True, default=""
-    )
+    scope_path = models.CharField(_("đường dẫn đơn vị đăng ký"), max_length=SCOPE_PATH_LENGTH, blank=True, default="")
     # Set when the task is created, from its stage's SLA (workflows.deadlines.planning).
     due_on = models.DateField(_("hạn xử lý"), null=True, blank=True)
     sla_working_days = models.PositiveSmallIntegerField(_("số ngày làm việc được giao"), null=True, blank=True)
@@ -137,9 +133,7 @@ class RecognitionTask(AbstractTask):
         verbose_name_plural = _("nhiệm vụ")
         indexes = [
             # The inbox: a person's claimed tasks, oldest first.
-            models.Index(
-                fields=["owner", "created", "id"], name="task_inbox_idx", condition=Q(status=STATUS.ASSIGNED)
-            ),
+            models.Index(fields=["owner", "created", "id"], name="task_inbox_idx", condition=Q(status=STATUS.ASSIGNED)),
             # The queue: a unit's unclaimed human tasks, oldest first.
             models.Index(
                 fields=["unit", "created", "id"],

@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def open_task(model):
-    return RecognitionTask.objects.get(
-        process__movement_model=model, flow_task_type="HUMAN", finished__isnull=True
-    )
+    return RecognitionTask.objects.get(process__movement_model=model, flow_task_type="HUMAN", finished__isnull=True)
 
 
 def test_auditor_is_refused_every_write(client, world, dossier):

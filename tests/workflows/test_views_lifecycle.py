@@ -144,9 +144,7 @@ def test_rejected_at_evaluation(client, world, dossier):
     assert str(model.final_score) == "50.00"
     assert model.outcome_reason.startswith("Điểm tổng hợp 50.00 thấp hơn ngưỡng công nhận 70")
     assert model.process.status == PROCESS.DONE
-    assert not RecognitionTask.objects.filter(
-        process__movement_model=model, finished__isnull=True
-    ).exists()
+    assert not RecognitionTask.objects.filter(process__movement_model=model, finished__isnull=True).exists()
     rejection = AuditEvent.objects.get(movement_model=model, action="evaluation_rejected")
     assert rejection.reason == model.outcome_reason
 
