@@ -18,7 +18,8 @@ from tests.notifications.support import model_register
 from workflows.demo import task_do
 from workflows.models import DeadlineSlot, RecognitionProcess, RecognitionTask
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback restores the reference data (levels, fields) that migrations seed.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 BEFORE = [("workflows", "0002_deadlines")]
 AFTER = [("workflows", "0003_engine_rows_without_inheritance")]
