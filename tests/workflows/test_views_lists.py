@@ -62,12 +62,24 @@ def _add_rows(task: RecognitionTask, count: int) -> None:
         )
 
 
-def _statements_and_page(client, url: str) -> tuple[int, str]:
+def _statements(client, url: str) -> tuple[list[str], str]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         assert response.status_code == 200
         page = response.content.decode()
-    return len(queries), page
+    return [query["sql"] for query in queries.captured_queries], page
+
+
+def _statements_and_page(client, url: str) -> tuple[int, str]:
+    statements, page = _statements(client, url)
+    return len(statements), page
+
+
+def _counts(statements: list[str]) -> list[str]:
+    """The statements that count tasks, each with the LIMIT that bounds it."""
+    return [
+        " ".join(re.findall(r"LIMIT \d+", sql)) for sql in statements if "COUNT(" in sql and "recognitiontask" in sql
+    ]
 
 
 def _row_ids(page: str) -> list[int]:
@@ -117,10 +129,12 @@ def test_a_list_longer_than_the_bound_says_more_than_the_bound_until_its_last_pa
     expected = [t.pk for t in task_inbox_for(user=world.standing_body)]
     client.force_login(world.standing_body)
 
-    statements, first = _statements_and_page(client, INBOX)
+    statements, first = _statements(client, INBOX)
     _, second = _statements_and_page(client, INBOX + "?page=2")
 
-    assert statements == STATEMENTS[INBOX]
+    assert len(statements) == STATEMENTS[INBOX]
+    # The list's total reads at most 4 rows; the badges (inbox, queue) at most 100 each.
+    assert _counts(statements) == ["LIMIT 4", "LIMIT 100 LIMIT 100"]
     assert _summary(first) == "1-25 trong tổng số hơn 3"
     assert 'href="?page=2#pagination"' in first
     assert _row_ids(first) == expected[:25]
@@ -157,9 +171,10 @@ def test_sidebar_badges_count_inbox_and_queue_up_to_the_badge_bound(client, worl
 
     page = client.get(ARCHIVE).content.decode()
     with override_settings(KHEO_LIST_BADGE_BOUND=2):
-        bounded = client.get(ARCHIVE).content.decode()
+        statements, bounded = _statements(client, ARCHIVE)
 
     assert (_badge(page, INBOX), _badge(page, QUEUE)) == ("3", "2")
+    assert _counts(statements) == ["LIMIT 1001", "LIMIT 3 LIMIT 3"]
     assert (_badge(bounded, INBOX), _badge(bounded, QUEUE)) == ("2+", "2")
 
 
