@@ -28,9 +28,6 @@ SELECTORS = {INBOX: task_inbox_for, QUEUE: task_queue_for, ARCHIVE: task_archive
 # the working calendar once for their due-date column.
 STATEMENTS = {INBOX: 13, QUEUE: 13, ARCHIVE: 12}
 
-# The fields a task row carries for the lists; copies of a real task stand for more rows.
-_COPIED = ("process", "flow_task", "flow_task_type", "status", "owner", "owner_permission", "unit", "due_on")
-
 
 def _registered(world, name: str):
     form = DossierForm(data=dossier_data(world, name=name), user=world.submitter)
@@ -50,13 +47,21 @@ def _task_of_each_list(world) -> dict[str, RecognitionTask]:
 
 
 def _add_rows(task: RecognitionTask, count: int) -> None:
-    """`count` more rows like `task`, created (and finished) at times out of pk order."""
+    """`count` more rows like `task`, created (and finished) at times out of pk order.
+
+    Copies of a real task's row (every column but its key and times) stand for more tasks.
+    """
     source = RecognitionTask.objects.get(pk=task.pk)
+    columns = {
+        field.attname: getattr(source, field.attname)
+        for field in RecognitionTask._meta.concrete_fields
+        if not field.primary_key and field.name not in ("created", "finished")
+    }
     start = timezone.now() - datetime.timedelta(days=1)
     for n in range(count):
         at = start + datetime.timedelta(minutes=(n * 7) % count)
         RecognitionTask.objects.create(
-            **{field: getattr(source, field) for field in _COPIED},
+            **columns,
             created=at,
             finished=at + datetime.timedelta(hours=1) if source.finished else None,
         )
