@@ -3,9 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.flow import FlowAppViewset
 
-from .selectors import task_inbox_for, task_queue_for
 from .views import lists
 from .views.access import scope_to_visible_processes
+from .views.list_support import sidebar_badges
 
 
 class RecognitionFlowViewset(FlowAppViewset):
@@ -28,10 +28,10 @@ class RecognitionFlowViewset(FlowAppViewset):
         return scope_to_visible_processes(super()._get_urls(), node_names=node_names)
 
     def get_context_data(self, request):
-        return {
-            "user_inbox": task_inbox_for(user=request.user),
-            "user_queue": task_queue_for(user=request.user),
-        }
+        # viewflow's flow menu shows `{{ user_inbox.count }}` and `{{ user_queue.count }}`:
+        # both badges come from one bounded statement, read once per request.
+        badges = sidebar_badges(request)
+        return {"user_inbox": badges.inbox, "user_queue": badges.queue}
 
 
 def recognition_flow_viewset():

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from viewflow.utils import viewprop
-from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.status import STATUS
 
@@ -27,13 +26,7 @@ from workflows.selectors import (
     task_queue_for,
     tasks_visible_to,
 )
-
-
-def flow_task_choices(queryset) -> list[tuple[str, str]]:
-    """The steps present in `queryset`, labelled with their Vietnamese titles."""
-    nodes = queryset.order_by("flow_task").values_list("flow_task", flat=True).distinct()
-    return [(get_task_ref(node), node.task_title) for node in nodes]
-
+from workflows.views.list_support import BoundedPaginator, flow_step_choices
 
 TASK_STATUS_LABELS = [
     (STATUS.NEW, _("Chờ nhận")),
@@ -43,14 +36,19 @@ TASK_STATUS_LABELS = [
     (STATUS.ERROR, _("Lỗi")),
 ]
 
+_MODEL_LOOKUP = "process__movement_model"
 # What the list columns read: one join instead of a query per row.
-_LIST_RELATED = ("process__movement_model__unit",)
+_LIST_RELATED = (f"{_MODEL_LOOKUP}__unit",)
+
+
+def _movement_model(task):
+    return task.process.movement_model
 
 
 class TaskListFilter(django_filters.FilterSet):
     model_name = django_filters.CharFilter(
         label=_("Tên mô hình"),
-        field_name="process__movement_model__name",
+        field_name=f"{_MODEL_LOOKUP}__name",
         lookup_expr="icontains",
     )
     flow_task = django_filters.ChoiceFilter(label=_("Bước"))
@@ -60,13 +58,18 @@ class TaskListFilter(django_filters.FilterSet):
         model = RecognitionTask
         fields = ("model_name", "flow_task", "created")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["flow_task"].field.choices = flow_task_choices(self.queryset)
-
 
 class TaskListColumnsMixin:
     columns = ("task_id", "task_title", "model_name", "unit_name", "created_on", "due")
+    # Which steps the filter offers: those a person works on, or every step (all tasks).
+    filter_human_steps_only = True
+
+    def get_filterset(self, filterset_class, queryset):
+        filterset = super().get_filterset(filterset_class, queryset)
+        filterset.filters["flow_task"].field.choices = flow_step_choices(
+            self.flow_class, human_only=self.filter_human_steps_only
+        )
+        return filterset
 
     def due(self, task):
         # One calendar per page, not one query per row.
@@ -77,12 +80,12 @@ class TaskListColumnsMixin:
     due.short_description = _("Hạn xử lý")
 
     def model_name(self, task):
-        return task.process.movement_model
+        return _movement_model(task)
 
     model_name.short_description = _("Mô hình")
 
     def unit_name(self, task):
-        return task.process.movement_model.unit
+        return _movement_model(task).unit
 
     unit_name.short_description = _("Đơn vị đăng ký")
 
@@ -104,6 +107,7 @@ class TaskListColumnsMixin:
 
 class InboxView(TaskListColumnsMixin, flow_views.FlowInboxListView):
     filterset_class = TaskListFilter
+    paginator_class = BoundedPaginator
     title = _("Hộp việc")
 
     @viewprop
@@ -113,6 +117,7 @@ class InboxView(TaskListColumnsMixin, flow_views.FlowInboxListView):
 
 class QueueView(TaskListColumnsMixin, flow_views.FlowQueueListView):
     filterset_class = TaskListFilter
+    paginator_class = BoundedPaginator
     title = _("Việc chờ nhận")
 
     @viewprop
@@ -122,6 +127,7 @@ class QueueView(TaskListColumnsMixin, flow_views.FlowQueueListView):
 
 class ArchiveView(TaskListColumnsMixin, flow_views.FlowArchiveListView):
     title = _("Việc đã làm")
+    paginator_class = BoundedPaginator
     columns = ("task_id", "task_title", "model_name", "unit_name", "created_on", "finished_on")
 
     class filterset_class(TaskListFilter):
@@ -215,6 +221,7 @@ class ProcessDetailView(flow_views.DetailProcessView):
 
 class TaskListView(TaskListColumnsMixin, flow_views.DashboardTaskListView):
     title = _("Danh sách nhiệm vụ")
+    filter_human_steps_only = False
     columns = ("task_id", "task_title", "model_name", "unit_name", "status_label", "owner_name", "created_on")
 
     class filterset_class(TaskListFilter):
