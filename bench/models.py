@@ -1,8 +1,8 @@
 """django-simple-history on viewflow's engine rows, for the peer of `bench.lifecycle`.
 
 Only the bench settings install `simple_history` and this app; the historical tables
-(`bench_historicalprocess`, `bench_historicaltask`) are created without migrations
-when the throwaway database is built. Khéo's own rows are never recorded here.
+(`bench_historicalprocess`, `bench_historicaltask`, bench/migrations/) are created when
+the throwaway database is migrated. Khéo's own rows are never recorded here.
 """
 
 import simple_history
