@@ -29,3 +29,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Messages the benchmark publishes go to a Redis database of their own (15 unless
 # BENCH_REDIS_URL says otherwise), never into the queues of a running instance.
 CELERY_BROKER_URL = env("BENCH_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/15")  # noqa: F405
+
+# bench.lists requests its pages through Django's test Client (pytest-django adds this for the tests).
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405
