@@ -64,6 +64,7 @@ def _data_set() -> str:
     from viewflow.workflow.models import Process, Task
 
     from recognition.models import AuditEvent, MovementModel
+    from workflows.models import RecognitionTask
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -72,8 +73,9 @@ def _data_set() -> str:
     else:
         size = os.path.getsize(connection.settings_dict["NAME"])
     return (
-        f"{MovementModel.objects.count()} models, {Process.objects.count()} processes, "
-        f"{Task.objects.count()} tasks, {AuditEvent.objects.count()} audit events, {size / 1e6:.1f} MB"
+        f"{MovementModel.objects.count()} models, {RecognitionTask.objects.count()} Khéo tasks, "
+        f"{Process.objects.count()} processes and {Task.objects.count()} tasks in viewflow's tables, "
+        f"{AuditEvent.objects.count()} audit events, {size / 1e6:.1f} MB"
     )
 
 
