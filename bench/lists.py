@@ -283,14 +283,15 @@ def _staging_create(cursor, places: list[dict], *, scale: float) -> tuple[int, i
     first = 0
     for cohort in COHORTS:
         count = max(1, round(cohort.count * scale))
-        # n → a place (home, or one of the others in turn), a registering unit, and a creation time
-        # spread over the last ten months (a closed lifecycle spans 15 days, so none is in the future).
+        # n → a place (home, or one of the others in turn), a registering unit, and a creation time:
+        # closed processes over the last ten months, open ones over the last two (their tasks are
+        # due around now, as in real use). A lifecycle spans 15 days, so no row is in the future.
         cursor.execute(
             """INSERT INTO bench_process
                SELECT n, %(process_base)s + n, %(model_base)s + n, pl.number,
                       pl.units[1 + (n * 7) %% cardinality(pl.units)], pl.paths[1 + (n * 7) %% cardinality(pl.paths)],
                       %(stage)s, %(rows)s, %(open_status)s,
-                      now() - interval '16 days' - ((n * 7919) %% 432000) * interval '1 minute'
+                      now() - interval '16 days' - ((n * 7919) %% %(spread)s) * interval '1 minute'
                FROM generate_series(%(first)s, %(last)s) n
                JOIN bench_place pl ON pl.number = CASE WHEN %(home)s THEN 0 ELSE 1 + n %% %(others)s END""",
             {
@@ -303,6 +304,7 @@ def _staging_create(cursor, places: list[dict], *, scale: float) -> tuple[int, i
                 "last": first + count - 1,
                 "home": cohort.home,
                 "others": len(others),
+                "spread": 432_000 if cohort.open_status == "" else 86_400,
             },
         )
         first += count
