@@ -29,7 +29,6 @@ from workflows.services import registration_submit, task_claim, task_complete
 from .bare_flow import BareFlow, bare_claim, bare_complete, bare_start
 from .peer import peer_claim, peer_complete, peer_stack, peer_start, without_history
 
-HUMAN_STEPS = ["claim", "check_dossier", "survey", "evaluate", "recognise", "replicate"]
 # Where a statement's first table belongs, to show what the extra SQL is for.
 SQL_AREAS = [
     ("recognition_audit", "audit trail"),

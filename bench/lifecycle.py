@@ -35,6 +35,7 @@ import statistics
 import sys
 import time
 
+from . import HUMAN_STEPS
 from .database import django_setup, throwaway_database
 
 # Issue 9's targets, on PostgreSQL, ratios from one run. Printed met or NOT MET; never an exit code.
@@ -85,8 +86,6 @@ def _ratio(ours: list[float], theirs: list[float]) -> float:
 
 def _per_lifecycle(samples, *, n: int) -> tuple[float, float]:
     """Milliseconds and SQL statements of the human steps of one lifecycle (submit excluded)."""
-    from .drivers import HUMAN_STEPS  # after django_setup()
-
     return (
         sum(sum(samples.milliseconds[step]) for step in HUMAN_STEPS) / n,
         sum(sum(samples.queries[step]) for step in HUMAN_STEPS) / n,
@@ -95,16 +94,12 @@ def _per_lifecycle(samples, *, n: int) -> tuple[float, float]:
 
 def steps_per_cpu_second(samples) -> float:
     """Human steps per second of this process's CPU (time.process_time) spent in them."""
-    from .drivers import HUMAN_STEPS  # after django_setup()
-
     steps = sum(len(samples.milliseconds[step]) for step in HUMAN_STEPS)
     return steps / sum(samples.cpu_seconds[step] for step in HUMAN_STEPS)
 
 
 def steps_per_second(samples) -> float:
     """Human steps per wall-clock second, one after the other on one connection."""
-    from .drivers import HUMAN_STEPS  # after django_setup()
-
     steps = sum(len(samples.milliseconds[step]) for step in HUMAN_STEPS)
     return steps / (sum(sum(samples.milliseconds[step]) for step in HUMAN_STEPS) / 1000)
 
@@ -116,8 +111,6 @@ def _cells(samples, step: str) -> str:
 
 def _report(domain, bare, peer, *, n: int) -> dict[str, float]:
     """Print the table; return the figures the targets and the final line are about."""
-    from .drivers import HUMAN_STEPS  # after django_setup()
-
     header = (
         f"{'step':<14}{'n':>6} | {'Khéo mean':>9} {'p95':>8} {'SQL':>5} | {'bare mean':>9} {'p95':>8} {'SQL':>5} | "
         f"{'peer mean':>9} {'p95':>8} {'SQL':>5} | {'K/bare':>6} {'K/peer':>6}"
