@@ -15,9 +15,10 @@ multiplies every count (0.02 builds a small set in seconds).
 Then, logged in as that member (the test Client's force_login), for the web inbox, queue
 and archive and the API inbox and queue: `--requests` timed requests each (after one
 warm-up), p50 and p95 server time, SQL statements on the first page and on page 2
-(CaptureQueriesContext), response bytes, and the EXPLAIN (ANALYZE, BUFFERS) of the
-page's heaviest statement. Targets: p95 ≤ 100 ms, the same number of statements on
-every page, HTML ≤ 60 KB for 25 rows; a missed target is printed, the exit code stays 0.
+(CaptureQueriesContext), response bytes, and the EXPLAIN (ANALYZE, BUFFERS) of the page's
+heaviest statement (the SELECT that runs longest in the database). Targets: p95 ≤ 100 ms,
+the same number of statements on every page, HTML ≤ 60 KB for 25 rows; a missed target
+is printed, the exit code stays 0.
 
 The engine's table shapes are known in ONE place, `engine_rows_insert`: viewflow's
 tables with the multi-table children of today, or the single-table
@@ -481,7 +482,7 @@ def _page_measure(client, url: str, *, requests: int) -> dict:
             raise AssertionError(f"{url}: HTTP {response.status_code}")
     response, queries = _captured(client, url)
     _, second_queries = _captured(client, url + SECOND_PAGE, missing_ok=True)
-    heaviest = max(queries, key=lambda query: float(query["time"]))
+    heaviest = _heaviest([query["sql"] for query in queries])
     return {
         "p50": _p(milliseconds, 0.5),
         "p95": _p(milliseconds, 0.95),
@@ -500,6 +501,17 @@ def _explain(sql: str) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _heaviest(statements: list[str]) -> tuple[float, str, list[str]]:
+    """The page's SELECT that takes the database longest (EXPLAIN ANALYZE's execution time): ms, SQL, plan."""
+    plans = []
+    for sql in statements:
+        if sql.lstrip().upper().startswith("SELECT"):
+            plan = _explain(sql)
+            milliseconds = next(float(line.split()[2]) for line in plan if line.startswith("Execution Time:"))
+            plans.append((milliseconds, sql, plan))
+    return max(plans, key=lambda entry: entry[0])
+
+
 def _report(results: dict[str, dict]) -> None:
     header = f"{'page':<12}{'p50':>9}{'p95':>9}{'SQL p1':>8}{'SQL p2':>8}{'bytes':>10}"
     print(header)
@@ -512,10 +524,10 @@ def _report(results: dict[str, dict]) -> None:
     print("-" * len(header))
     print("Server time = the test Client's request through every middleware; SQL p1/p2 = statements on page 1 and 2.")
     for name, result in results.items():
-        heaviest = result["heaviest"]
-        print(f"\n{name}: heaviest statement ({float(heaviest['time']) * 1000:.1f} ms when captured):")
-        print(f"  {heaviest['sql'][:2000]}")
-        for line in _explain(heaviest["sql"]):
+        milliseconds, sql, plan = result["heaviest"]
+        print(f"\n{name}: heaviest statement ({milliseconds:.1f} ms of execution in the database):")
+        print(f"  {sql[:2000]}")
+        for line in plan:
             print(f"  | {line}")
     print("\nTargets (issue 9, at 1,000,000 tasks):")
     verdicts = []
