@@ -2,6 +2,7 @@
 #   make run               web on http://127.0.0.1:8000 + Celery worker + beat (+ Redis if none answers)
 #   make test              pytest (DATABASE_URL=postgres://... for PostgreSQL; PYTEST_ARGS="-k x" to select)
 #   make bench             lifecycle benchmark (BENCH_ARGS="--n 100")
+#   make bench-lists       task lists at a million tasks (PostgreSQL: BENCH_DATABASE_URL=postgres://...)
 #   make lint              ruff
 #   make mutation          mutation testing of the business rules (mutmut; not part of make test)
 #   make migrations-check  fails when a model change has no migration
@@ -16,7 +17,7 @@ KHEO_STARTED_AT := $(shell date +%s)
 endif
 export KHEO_STARTED_AT
 
-.PHONY: install run test bench lint migrations-check mutation FORCE
+.PHONY: install run test bench bench-lists lint migrations-check mutation FORCE
 
 install: $(STAMP)
 
@@ -35,6 +36,10 @@ test: install
 # bench.lifecycle first (with BENCH_ARGS), then every other module of bench/ that has a __main__ guard.
 bench: install
 	@bash config/scripts/bench.sh $(BENCH_ARGS)
+
+# Not part of `make bench`: builds a national data set (~1,000,000 tasks, a few minutes) first.
+bench-lists: install
+	@.venv/bin/python -m bench.lists $(BENCH_LISTS_ARGS)
 
 # Not part of `make test` or CI: a few minutes on 2 cores (MUTATION_JOBS=N to change the workers).
 mutation: install

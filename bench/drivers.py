@@ -2,7 +2,9 @@
 
 Imported only after `django.setup()` (it imports models). The domain driver calls the
 services the web pages and the API call; the bare driver does the same steps on
-`bench.bare_flow.BareFlow`. Looking a task up (the inbox click) is not part of a step.
+`bench.bare_flow.BareFlow`; the peer driver does them on the bare flow with the stack a
+team would otherwise assemble (`bench.peer`). Looking a task up (the inbox click) is not
+part of a step.
 """
 
 import random
@@ -25,8 +27,8 @@ from workflows.models import RecognitionTask
 from workflows.services import registration_submit, task_claim, task_complete
 
 from .bare_flow import BareFlow, bare_claim, bare_complete, bare_start
+from .peer import peer_claim, peer_complete, peer_stack, peer_start, without_history
 
-HUMAN_STEPS = ["claim", "check_dossier", "survey", "evaluate", "recognise", "replicate"]
 # Where a statement's first table belongs, to show what the extra SQL is for.
 SQL_AREAS = [
     ("recognition_audit", "audit trail"),
@@ -39,6 +41,7 @@ SQL_AREAS = [
     ("auth_", "users, permissions"),
     ("django_content_type", "users, permissions"),
     ("recognition_", "domain rows"),
+    ("bench_historical", "history (peer)"),
 ]
 _FIRST_TABLE = re.compile(r'(?:FROM|INTO|UPDATE)\s+"(\w+)"', re.IGNORECASE)
 
@@ -56,9 +59,10 @@ CRITERIA = ("tt-sang-tao", "tt-chap-hanh-phap-luat", "tt-huy-dong-luc-luong", "t
 
 @dataclass
 class Samples:
-    """Milliseconds and SQL query counts per step name, and statements per area overall."""
+    """Milliseconds (wall and this process's CPU) and SQL query counts per step name, and statements per area."""
 
     milliseconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    cpu_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     queries: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     areas: Counter = field(default_factory=Counter)
 
@@ -67,10 +71,11 @@ class Samples:
         # The connection keeps at most 9,000 queries; start each step from an empty log.
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            cpu_started, started = time.process_time(), time.perf_counter()
             result = call(**kwargs)
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         self.milliseconds[step].append(elapsed * 1000)
+        self.cpu_seconds[step] += cpu
         self.queries[step].append(len(captured.captured_queries))
         self.areas.update(sql_area(query["sql"]) for query in captured.captured_queries)
         return result
@@ -195,6 +200,10 @@ class BareDriver:
         samples.measure(node.name, bare_complete, task_id=task_id, user=user)
 
     def lifecycle(self, samples: Samples) -> None:
+        with without_history():
+            self._lifecycle(samples)
+
+    def _lifecycle(self, samples: Samples) -> None:
         users = self.cast.users
         process = samples.measure("submit", bare_start)
         self._claim_and_complete(samples, process_id=process.pk, node=BareFlow.check_dossier, user=users["thuongtruc"])
@@ -207,3 +216,83 @@ class BareDriver:
         process.refresh_from_db()
         if process.status != PROCESS.DONE:
             raise AssertionError(f"bare lifecycle ended in {process.status}")
+
+
+class PeerDriver:
+    """BareFlow with history, Khéo's domain writes and a publish per new task (`bench.peer`)."""
+
+    def __init__(self, *, domain: DomainDriver):
+        self.domain = domain  # the same dossiers, units and random scores
+        self.cast = domain.cast
+        self.council = domain.council
+
+    def _submit(self, *, submitter):
+        form = DossierForm(data=self.domain._dossier(), user=submitter)
+        if not form.is_valid():
+            raise AssertionError(form.errors.as_json())
+        return peer_start(submitter=submitter, dossier_form=form)
+
+    def _claim_and_complete(self, samples: Samples, *, process_id: int, node, user, **step) -> None:
+        task_id = _one(_open_task_ids(Task, process_id=process_id, node=node))
+        samples.measure("claim", peer_claim, task_id=task_id, user=user)
+        samples.measure(node.name, peer_complete, task_id=task_id, user=user, **step)
+
+    def lifecycle(self, samples: Samples) -> None:
+        with peer_stack():
+            self._lifecycle(samples)
+
+    def _lifecycle(self, samples: Samples) -> None:
+        users, rng = self.cast.users, self.domain.rng
+        today = timezone.localdate().isoformat()
+        submitter = self.cast.submitters[self.domain.count % len(self.cast.submitters)]
+        movement_model, process = samples.measure("submit", self._submit, submitter=submitter)
+        model_id = movement_model.pk
+        self._claim_and_complete(
+            samples,
+            process_id=process.pk,
+            node=BareFlow.check_dossier,
+            user=users["thuongtruc"],
+            movement_model_id=model_id,
+            data={"decision": "accept"},
+        )
+        self._claim_and_complete(
+            samples,
+            process_id=process.pk,
+            node=BareFlow.survey,
+            user=users["khaosat"],
+            movement_model_id=model_id,
+            data={"visited_on": today, "findings": "Tốt", "recommendation": "recommend"},
+        )
+        for seat, member in enumerate(self.council):
+            task_id = _one(_open_task_ids(Task, process_id=process.pk, node=BareFlow.evaluate, owner=member))
+            points = {f"criterion_{code}": rng.randint(14, 20) for code in CRITERIA}
+            samples.measure(
+                "evaluate",
+                peer_complete,
+                task_id=task_id,
+                user=member,
+                movement_model_id=model_id,
+                data=points,
+                tally=seat == len(self.council) - 1,
+            )
+        self._claim_and_complete(
+            samples,
+            process_id=process.pk,
+            node=BareFlow.recognise,
+            user=users["truongban"],
+            movement_model_id=model_id,
+            data={"decision_number": "5-QĐ/BCĐ", "signed_on": today},
+        )
+        adopters = [str(pk) for pk in rng.sample(self.domain.adopters, 2) if pk != movement_model.unit_id]
+        self._claim_and_complete(
+            samples,
+            process_id=process.pk,
+            node=BareFlow.replicate,
+            user=users["thuongtruc"],
+            movement_model_id=model_id,
+            data={"adopting_units": adopters, "started_on": today, "status": "implementing", "close_tracking": "on"},
+        )
+        movement_model.refresh_from_db()
+        process.refresh_from_db()
+        if movement_model.stage != ModelStage.CLOSED or process.status != PROCESS.DONE:
+            raise AssertionError(f"peer lifecycle ended at {movement_model.stage}/{process.status}")
