@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from recognition.selectors import models_visible_to
 from tests.workflows.api_support import INBOX, QUEUE, REGISTRATIONS, act, api_for, claim, register
+from workflows.models import RecognitionTask
 from workflows.selectors import task_archive_for, task_inbox_for, task_queue_for
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +240,17 @@ def test_cursor_expires_after_24_hours(small_province):
         response = client.get(next_link)
     assert response.status_code == 400
     assert response.json() == {"detail": INVALID, "errors": {"cursor": [EXPIRED_CURSOR]}}
+
+
+def test_tasks_created_in_the_same_instant_are_paged_by_id_even_when_one_leaves_the_list(world):
+    for index in range(4):
+        register(world, name=f"Mô hình {index}")
+    RecognitionTask.objects.filter(pk__in=_selector_ids(world, QUEUE)).update(created=timezone.now())
+    queue = _selector_ids(world, QUEUE)
+    assert queue == sorted(queue)
+    client = api_for(world.standing_body)
+    first = client.get(f"{QUEUE}?page_size=2")
+    assert _ids(first) == queue[:2]
+    # Claimed from page 1: page 2 still starts right after the last row seen, by id.
+    claim(world.standing_body, model_id=first.json()["results"][0]["model"]["id"], node="check_dossier")
+    assert _ids(client.get(first.json()["next"])) == queue[2:]
