@@ -8,6 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from recognition.selectors import models_visible_to
 from tests.workflows.api_support import INBOX, QUEUE, REGISTRATIONS, act, api_for, claim, register
@@ -254,3 +255,22 @@ def test_tasks_created_in_the_same_instant_are_paged_by_id_even_when_one_leaves_
     # Claimed from page 1: page 2 still starts right after the last row seen, by id.
     claim(world.standing_body, model_id=first.json()["results"][0]["model"]["id"], node="check_dossier")
     assert _ids(client.get(first.json()["next"])) == queue[2:]
+
+
+def test_archive_holds_only_the_users_own_finished_tasks_and_refuses_the_anonymous(small_province):
+    world = small_province
+    anonymous = APIClient().get(f"{ARCHIVE}?page_size=500&ordering=bogus")
+    assert anonymous.status_code == 401
+    assert anonymous.json() == {"detail": "Chưa đăng nhập: gửi phiên đăng nhập hoặc tiêu đề “Authorization: Token …”."}
+    # The survey team has the three survey tasks in its queue but has finished nothing.
+    assert api_for(world.survey_team).get(ARCHIVE).json() == {
+        "count": 0,
+        "count_exact": True,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+    archive = api_for(world.standing_body).get(ARCHIVE).json()
+    assert [(task["node"], task["status"], task["owner"]["username"]) for task in archive["results"]] == [
+        ("check_dossier", "DONE", "thuongtruc")
+    ] * 3
