@@ -221,7 +221,19 @@ class KeysetPagination(CursorPagination):
                 "type": "boolean",
                 "description": _("true: count là số chính xác; false: có nhiều hơn count mục."),
             },
-            **paged["properties"],
+            "next": {
+                "type": "string",
+                "nullable": True,
+                "format": "uri",
+                "description": _("Trang sau (null ở trang cuối); giữ nguyên page_size và ordering."),
+            },
+            "previous": {
+                "type": "string",
+                "nullable": True,
+                "format": "uri",
+                "description": _("Trang trước (null ở trang đầu)."),
+            },
+            "results": paged["properties"]["results"],
         }
         return paged
 
