@@ -278,6 +278,10 @@ REST_FRAMEWORK = {
     },
 }
 
+# The lists (API and web) count their rows up to this bound and then say "more than N":
+# a bounded COUNT over at most N + 1 rows, never a full count of a million-row table.
+KHEO_LIST_COUNT_BOUND = env.int("KHEO_LIST_COUNT_BOUND", default=1000)
+
 # Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one IP address, that pair is refused, even with the right password, until
 # AXES_COOLOFF_TIME has passed since the last attempt or an admin unlocks it

@@ -61,7 +61,7 @@ def test_standing_body_of_another_province_gets_404_and_an_empty_queue(world):
     before = flow_state(model["id"])
 
     client = api_for(stranger)
-    assert client.get(QUEUE).json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert client.get(QUEUE).json() == {"count": 0, "count_exact": True, "next": None, "previous": None, "results": []}
     assert client.post(task_url(task.pk, "claim")).status_code == 404
     assert client.get(process_url(model["process"])).status_code == 404
     assert flow_state(model["id"]) == before

@@ -20,6 +20,7 @@ PATHS = {
     "/api/v1/tasks/{id}/": {"get"},
     "/api/v1/tasks/inbox/": {"get"},
     "/api/v1/tasks/queue/": {"get"},
+    "/api/v1/tasks/archive/": {"get"},
     "/api/v1/tasks/{id}/claim/": {"post"},
     "/api/v1/tasks/{id}/release/": {"post"},
     "/api/v1/tasks/{id}/complete/": {"post"},

@@ -83,3 +83,28 @@ def test_unreadable_body_gets_the_documented_400(world, openapi, body):
     assert (registration.status_code, registration.json()) == (400, expected)
     jsonschema.validate(completion.json(), _documented(openapi, "/api/v1/tasks/{id}/complete/", "post", 400))
     jsonschema.validate(registration.json(), _documented(openapi, REGISTRATIONS, "post", 400))
+
+
+def test_list_pages_and_their_refusals_match_the_schema(world, openapi):
+    for index in range(3):
+        register(world, name=f"Mô hình {index}")
+    client = api_for(world.standing_body)
+    for path in ("/api/v1/tasks/queue/", REGISTRATIONS):
+        page = client.get(path, {"page_size": 2}).json()
+        assert (page["count"], page["count_exact"], len(page["results"]), page["previous"]) == (3, True, 2, None)
+        jsonschema.validate(page, _documented(openapi, path, "get", 200))
+        last = client.get(page["next"]).json()
+        assert (last["next"], len(last["results"])) == (None, 1)
+        jsonschema.validate(last, _documented(openapi, path, "get", 200))
+        refused = client.get(path, {"page_size": 101, "ordering": "bogus", "cursor": "x"})
+        assert (refused.status_code, sorted(refused.json()["errors"])) == (400, ["ordering", "page_size"])
+        jsonschema.validate(refused.json(), _documented(openapi, path, "get", 400))
+    parameters = {
+        parameter["name"]: parameter["schema"]
+        for parameter in openapi["paths"]["/api/v1/tasks/archive/"]["get"]["parameters"]
+    }
+    assert parameters == {
+        "cursor": {"type": "string"},
+        "ordering": {"type": "string", "enum": ["-finished", "finished"], "default": "-finished"},
+        "page_size": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
+    }

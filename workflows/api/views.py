@@ -22,10 +22,17 @@ from recognition.models import MovementModel
 from recognition.selectors import models_visible_to
 from workflows.ids import id_is_storable
 from workflows.models import RecognitionProcess, RecognitionTask
-from workflows.selectors import processes_visible_to, task_inbox_for, task_queue_for, tasks_visible_to
+from workflows.selectors import (
+    processes_visible_to,
+    task_archive_for,
+    task_inbox_for,
+    task_queue_for,
+    tasks_visible_to,
+)
 from workflows.services import registration_submit, task_claim, task_complete, task_release
 
 from . import schema
+from .pagination import KeysetPagination
 from .serializers import (
     ErrorSerializer,
     InvalidInputSerializer,
@@ -39,6 +46,15 @@ INVALID = OpenApiResponse(InvalidInputSerializer, description=_("Dữ liệu kh�
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description=_("Không có quyền."))
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description=_("Không tìm thấy trong phạm vi đơn vị của bạn."))
 CONFLICT = OpenApiResponse(ErrorSerializer, description=_("Nhiệm vụ đã được xử lý hoặc đã có người nhận."))
+LIST_INVALID = OpenApiResponse(
+    InvalidInputSerializer, description=_("Tham số không hợp lệ: cursor, page_size, ordering hoặc bộ lọc.")
+)
+
+# The order of each list, {ordering= value: order_by}, the default first: the web lists'
+# order (workflows.selectors) with the id as the unique tie-breaker of the keyset.
+OLDEST_FIRST = {"created": ("created", "pk"), "-created": ("-created", "-pk")}
+LATEST_FINISHED_FIRST = {"-finished": ("-finished", "pk"), "finished": ("finished", "-pk")}
+LATEST_REGISTERED_FIRST = {"-created_at": ("-created_at", "-pk"), "created_at": ("created_at", "pk")}
 
 
 class ApiViewSet(viewsets.GenericViewSet):
@@ -46,6 +62,8 @@ class ApiViewSet(viewsets.GenericViewSet):
     # `WWW-Authenticate: Token` rather than the 403 the session scheme would give.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     lookup_value_regex = r"\d+"
+    pagination_class = KeysetPagination
+    orderings: dict[str, tuple[str, ...]] = {}
 
     def get_object(self):
         if not id_is_storable(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)):
@@ -80,7 +98,10 @@ class RegistrationFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("Danh sách mô hình trong phạm vi đơn vị")),
+    list=extend_schema(
+        summary=_("Danh sách mô hình trong phạm vi đơn vị"),
+        responses={200: RegistrationSerializer(many=True), 400: LIST_INVALID},
+    ),
     retrieve=extend_schema(
         summary=_("Hồ sơ một mô hình"), responses={200: RegistrationDetailSerializer, 404: NOT_FOUND}
     ),
@@ -89,6 +110,7 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     """Models registered by the user's unit and the units below it."""
 
     filterset_class = RegistrationFilter
+    orderings = LATEST_REGISTERED_FIRST
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -137,6 +159,7 @@ class TaskViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     serializer_class = TaskSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filter_backends = []
+    orderings = OLDEST_FIRST
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -154,18 +177,29 @@ class TaskViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 
-    @extend_schema(summary=_("Nhiệm vụ của tôi (đã nhận, chưa xử lý)"), responses=TaskSerializer(many=True))
+    @extend_schema(
+        summary=_("Nhiệm vụ của tôi (đã nhận, chưa xử lý)"),
+        responses={200: TaskSerializer(many=True), 400: LIST_INVALID},
+    )
     @action(detail=False, methods=["get"])
     def inbox(self, request):
         return self._page(task_inbox_for(user=request.user))
 
     @extend_schema(
         summary=_("Hàng chờ: nhiệm vụ chưa ai nhận của đơn vị mà tôi được phép nhận"),
-        responses=TaskSerializer(many=True),
+        responses={200: TaskSerializer(many=True), 400: LIST_INVALID},
     )
     @action(detail=False, methods=["get"])
     def queue(self, request):
         return self._page(task_queue_for(user=request.user))
+
+    @extend_schema(
+        summary=_("Việc đã làm: nhiệm vụ tôi đã hoàn thành, mới nhất trước"),
+        responses={200: TaskSerializer(many=True), 400: LIST_INVALID},
+    )
+    @action(detail=False, methods=["get"], orderings=LATEST_FINISHED_FIRST)
+    def archive(self, request):
+        return self._page(task_archive_for(user=request.user))
 
     @extend_schema(
         summary=_("Nhận nhiệm vụ"),
