@@ -281,6 +281,8 @@ REST_FRAMEWORK = {
 # The lists (API and web) count their rows up to this bound and then say "more than N":
 # a bounded COUNT over at most N + 1 rows, never a full count of a million-row table.
 KHEO_LIST_COUNT_BOUND = env.int("KHEO_LIST_COUNT_BOUND", default=1000)
+# A sidebar badge (inbox, queue) counts up to this and then reads "99+".
+KHEO_LIST_BADGE_BOUND = env.int("KHEO_LIST_BADGE_BOUND", default=99)
 
 # Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one IP address, that pair is refused, even with the right password, until

@@ -25,19 +25,15 @@ from viewflow.workflow.fields import get_task_ref
 from workflows.nodes import HumanTask
 from workflows.selectors import task_inbox_for, task_queue_for
 
-DEFAULT_LIST_COUNT_BOUND = 1000
-
-# A sidebar badge is a glance: past this it reads "99+" (setting `KHEO_LIST_BADGE_BOUND`).
-DEFAULT_BADGE_BOUND = 99
-
 
 def list_count_bound() -> int:
     """How many rows a list counts exactly (setting `KHEO_LIST_COUNT_BOUND`, shared with the API)."""
-    return getattr(settings, "KHEO_LIST_COUNT_BOUND", DEFAULT_LIST_COUNT_BOUND)
+    return settings.KHEO_LIST_COUNT_BOUND
 
 
 def badge_count_bound() -> int:
-    return getattr(settings, "KHEO_LIST_BADGE_BOUND", DEFAULT_BADGE_BOUND)
+    """A sidebar badge is a glance: past this it reads "99+" (setting `KHEO_LIST_BADGE_BOUND`)."""
+    return settings.KHEO_LIST_BADGE_BOUND
 
 
 def _grouped(number: int) -> str:
