@@ -468,6 +468,13 @@ def _captured(client, url: str, *, missing_ok: bool = False):
     return response, captured.captured_queries
 
 
+def _second_page(url: str, response) -> str:
+    """The web lists' `?page=2`; the API's keyset pages are followed by their `next` link."""
+    if url.startswith("/api/"):
+        return response.json()["next"] or url + SECOND_PAGE
+    return url + SECOND_PAGE
+
+
 def _page_measure(client, url: str, *, requests: int) -> dict:
     from django.core.cache import cache
 
@@ -481,7 +488,7 @@ def _page_measure(client, url: str, *, requests: int) -> dict:
         if response.status_code != 200:
             raise AssertionError(f"{url}: HTTP {response.status_code}")
     response, queries = _captured(client, url)
-    _, second_queries = _captured(client, url + SECOND_PAGE, missing_ok=True)
+    _, second_queries = _captured(client, _second_page(url, response), missing_ok=True)
     heaviest = _heaviest([query["sql"] for query in queries])
     return {
         "p50": _p(milliseconds, 0.5),
