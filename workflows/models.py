@@ -134,9 +134,12 @@ class RecognitionTask(AbstractTask):
         indexes = [
             # The inbox: a person's claimed tasks, oldest first.
             models.Index(fields=["owner", "created", "id"], name="task_inbox_idx", condition=Q(status=STATUS.ASSIGNED)),
-            # The queue: a unit's unclaimed human tasks, oldest first.
+            # The queue: a unit's unclaimed human tasks, oldest first. The permission rides in
+            # the index (PostgreSQL), so the queue's count skips the tasks of other roles
+            # without reading their rows.
             models.Index(
                 fields=["unit", "created", "id"],
+                include=["owner_permission"],
                 name="task_queue_idx",
                 condition=Q(status=STATUS.NEW, flow_task_type="HUMAN"),
             ),

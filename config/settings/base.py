@@ -284,6 +284,10 @@ KHEO_LIST_COUNT_BOUND = env.int("KHEO_LIST_COUNT_BOUND", default=1000)
 # A sidebar badge (inbox, queue) counts up to this and then reads "99+".
 KHEO_LIST_BADGE_BOUND = env.int("KHEO_LIST_BADGE_BOUND", default=99)
 
+# The queue's index carries the task's permission as a covering column on PostgreSQL;
+# SQLite (the zero-setup default) builds the index without it, which is all W040 says.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 # Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one IP address, that pair is refused, even with the right password, until
 # AXES_COOLOFF_TIME has passed since the last attempt or an admin unlocks it

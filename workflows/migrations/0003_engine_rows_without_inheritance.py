@@ -381,6 +381,7 @@ class Migration(migrations.Migration):
                     models.Index(
                         condition=models.Q(("flow_task_type", "HUMAN"), ("status", "NEW")),
                         fields=["unit", "created", "id"],
+                        include=["owner_permission"],
                         name="task_queue_idx",
                     ),
                     models.Index(
