@@ -93,10 +93,9 @@ def _notified(*, stop: threading.Event, timeout: float) -> bool:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return False
-        for _notify in raw.notifies(timeout=min(WAIT_SLICE, remaining), stop_after=1):
-            # Those that came in the same packet are spent too: one round serves them all.
-            for _more in raw.notifies(timeout=0):
-                pass
+        # Each generator runs to its end: while open it holds the connection's lock.
+        if list(raw.notifies(timeout=min(WAIT_SLICE, remaining), stop_after=1)):
+            list(raw.notifies(timeout=0))  # those that came meanwhile: one round serves them all
             return True
     return False
 
