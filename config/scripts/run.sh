@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make run`: Redis, migrations, demo data, then the web server, a Celery worker and
-# Celery beat. Ctrl-C, TERM or HUP stops everything this script started (and nothing else),
-# whether its output goes to a terminal, a pipe or a file. The console gets one line per
+# `make run`: Redis, migrations, demo data, then the web server, a Celery worker, Celery
+# beat and the outbox relay (it publishes the delivery messages of new notifications).
+# Ctrl-C, TERM or HUP stops everything this script started (and nothing else), whether its
+# output goes to a terminal, a pipe or a file. The console gets one line per
 # event; each process writes its own log under var/log/, and e-mails are files in var/mail/.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -55,6 +56,7 @@ start_process celery-worker "$VENV_BIN/celery" -A config worker --loglevel=INFO 
     --hostname "kheo-worker@%h"
 start_process celery-beat "$VENV_BIN/celery" -A config beat --loglevel=INFO \
     --schedule "$VAR_DIR/celerybeat-schedule" --pidfile "$VAR_DIR/celerybeat.pid"
+start_process relay "$VENV_BIN/python" manage.py outbox_relay
 
 ready_deadline=$(($(date +%s) + 120))
 until "$VENV_BIN/python" - "http://$HOST:$PORT/accounts/login/" <<'PY' >/dev/null 2>&1
@@ -82,7 +84,7 @@ cat <<EOF 2>/dev/null || true
                        truongban, quantri, kiemtra  (mật khẩu: kheo-demo-2026)
   Xác thực hai bước:   quantri, kiemtra: khóa TOTP $demo_totp_key trong ứng dụng xác thực,
                        hoặc mã hiện tại: .venv/bin/python manage.py demo_otp_code quantri
-  Nhật ký tiến trình:  ${LOG_DIR#"$ROOT"/}/  (web.log, celery-worker.log, celery-beat.log)
+  Nhật ký tiến trình:  ${LOG_DIR#"$ROOT"/}/  (web.log, celery-worker.log, celery-beat.log, relay.log)
   Thư điện tử gửi đi:  ${EMAIL_FILE_PATH#"$ROOT"/}/  (mỗi lần gửi một tệp; không gửi ra ngoài)
   Dừng tất cả:         Ctrl-C
 
