@@ -44,7 +44,9 @@ def notifications_relay_claim(*, limit: int = BATCH, now=None) -> list[int]:
     LOCKED, so a relay claiming at the same moment takes other rows (or none) without
     waiting, and a row the other one marked meanwhile no longer matches. SQLite has a
     single writer: a relay whose read overlapped another's claim fails on its UPDATE
-    ("database is locked") and claims nothing; it looks again on its next round.
+    ("database is locked") and claims nothing; it looks again on its next round. (The
+    same holds for any other SQLite transaction that read before a relay's mark and
+    writes after it, as with the worker's writes: SQLite is for development.)
     """
     now = now or timezone.now()
     with transaction.atomic():

@@ -37,8 +37,13 @@ def relay_mode(settings):
 
 
 def create(users, key: str) -> list[Notification]:
+    """Rows of a new event, written as a new task's are: the insert is the transaction's first statement.
+
+    (On SQLite a transaction that read before a relay's commit cannot write after it:
+    "database is locked". Written this way it waits for the relay's write lock instead.)
+    """
     with transaction.atomic():
-        return notifications_create(recipients=users, kind="reminder", source_key=key, context=CONTEXT)
+        return notifications_create(recipients=users, kind="reminder", source_key=key, context=CONTEXT, new_event=True)
 
 
 def relay_once(broker_url: str) -> str:
