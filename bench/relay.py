@@ -157,8 +157,10 @@ def main(argv=None) -> int:
             print(f"request time saved per lifecycle by the relay: {saved:.1f} ms\n")
 
             published, per_second, statements = _throughput(rows=args.rows)
-            print(f"relay throughput: {published} rows in batches of 500, {per_second:,.0f} rows/s, ")
-            print(f"  {statements:.1f} SQL statements per batch (claim + mark), one broker message per 100 rows")
+            print(
+                f"relay throughput: {published} rows, {per_second:,.0f} rows/s; {statements:.1f} SQL statements "
+                "per batch of 500 (claim and mark), one broker message per 100 rows"
+            )
             if connection.vendor == "postgresql":
                 delays = _notify_delays()
                 print(
