@@ -56,7 +56,6 @@ start_process celery-worker "$VENV_BIN/celery" -A config worker --loglevel=INFO 
     --hostname "kheo-worker@%h"
 start_process celery-beat "$VENV_BIN/celery" -A config beat --loglevel=INFO \
     --schedule "$VAR_DIR/celerybeat-schedule" --pidfile "$VAR_DIR/celerybeat.pid"
-start_process relay "$VENV_BIN/python" manage.py outbox_relay
 
 ready_deadline=$(($(date +%s) + 120))
 until "$VENV_BIN/python" - "http://$HOST:$PORT/accounts/login/" <<'PY' >/dev/null 2>&1
@@ -75,6 +74,10 @@ do
     [ "$(date +%s)" -lt "$ready_deadline" ] || fail "máy chủ web không trả lời sau 120 giây; xem ${LOG_DIR#"$ROOT"/}/web.log"
     sleep 0.1
 done
+
+# The outbox relay is not needed to serve: it starts once the web answers, so that a small
+# machine does not start four Django processes at once. Rows written meanwhile wait for it.
+start_process relay "$VENV_BIN/python" manage.py outbox_relay
 
 demo_totp_key="$("$VENV_BIN/python" -c 'from accounts.demo_key import DEMO_TOTP_SECRET; print(DEMO_TOTP_SECRET)')"
 cat <<EOF 2>/dev/null || true
