@@ -1,7 +1,9 @@
 """The notification outbox and each person's in-app list (one row is both).
 
-A row is written in the transaction of the change that causes it; a Celery task
-delivers it (in-app, and by e-mail as the recipient prefers) and marks it sent.
+A row is written in the transaction of the change that causes it; the outbox relay
+(`manage.py outbox_relay`, notifications/relay.py) publishes a delivery message for it
+after the commit, and a Celery task delivers it (in-app, and by e-mail as the
+recipient prefers) and marks it sent.
 This app knows nothing about flows: callers hand it people, a kind and a context.
 """
 
@@ -61,6 +63,9 @@ class Notification(models.Model):
     claim_token = models.CharField(max_length=32, blank=True, editable=False)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # When a delivery message was first published for the row (by the relay, the sweep, or
+    # right after the commit in "on_commit" mode); empty while the relay still has to publish it.
+    relayed_at = models.DateTimeField(_("chuyển đi lúc"), null=True, blank=True)
     email_status = models.CharField(
         _("thư điện tử"), max_length=16, choices=EmailStatus.choices, default=EmailStatus.UNDECIDED, blank=True
     )
@@ -81,6 +86,7 @@ class Notification(models.Model):
                 name="notification_inbox_idx",
                 condition=Q(status="sent"),
             ),
+            models.Index(fields=["id"], name="notification_relay_idx", condition=Q(relayed_at__isnull=True)),
             models.Index(
                 fields=["recipient"],
                 name="notification_digest_idx",

@@ -8,11 +8,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .dispatch import deliver_soon, publish_delivery
+from .dispatch import deliver_soon, publish_delivery, publish_on_commit
 from .models import EmailMode, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -42,8 +43,10 @@ class NotificationDraft:
 def notifications_create(
     *, recipients, kind: str, context: dict, source_key: str, url: str = "", now=None, new_event: bool = False
 ) -> list[Notification]:
-    """Write one outbox row per recipient, in the caller's transaction, and ask for delivery after commit.
+    """Write one outbox row per recipient, in the caller's transaction; a worker delivers it after commit.
 
+    The delivery message is published by the outbox relay (or, in "on_commit" mode, by
+    this process right after the commit).
     `source_key` names the event; with the recipient it is unique, so calling twice
     for the same event notifies nobody twice. Inactive people are not written.
     `new_event` says the event itself was created in this transaction (a new task),
@@ -76,6 +79,8 @@ def notifications_create_many(
             )
         )
     )
+    # Rows the request publishes itself are marked as published; the relay's are left for it.
+    relayed_at = now if publish_on_commit() else None
     rows = []
     for draft, user, key in wanted:
         if key in existing:
@@ -93,6 +98,7 @@ def notifications_create_many(
                 created_at=now,
                 # The sweep leaves a fresh row to the message published after commit for a while.
                 next_attempt_at=now + grace,
+                relayed_at=relayed_at,
             )
         )
     created = Notification.objects.bulk_create(rows)
@@ -250,7 +256,9 @@ def notifications_due(*, now=None, limit: int = 5000) -> list[int]:
     """Rows the sweep must (re)publish: pending past their grace or backoff, or claimed by a dead worker.
 
     Pending rows get a fresh lease so that the next sweeps do not publish them again
-    while the message waits in the queue; a dead claim is turned back into pending.
+    while the message waits in the queue; a dead claim is turned back into pending. A row
+    the relay has not published yet (it is down or behind) is marked as published, so
+    the relay does not publish it a second time.
     """
     now = now or timezone.now()
     lease = timedelta(seconds=_setting("KHEO_NOTIFICATION_LEASE_SECONDS", 180))
@@ -263,7 +271,10 @@ def notifications_due(*, now=None, limit: int = 5000) -> list[int]:
     )
     if ids:
         Notification.objects.filter(pk__in=ids, next_attempt_at__lte=now).update(
-            status=Notification.Status.PENDING, claim_token="", next_attempt_at=now + lease
+            status=Notification.Status.PENDING,
+            claim_token="",
+            next_attempt_at=now + lease,
+            relayed_at=Coalesce("relayed_at", Value(now)),
         )
     return ids
 

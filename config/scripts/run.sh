@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make run`: Redis, migrations, demo data, then the web server, a Celery worker and
-# Celery beat. Ctrl-C, TERM or HUP stops everything this script started (and nothing else),
-# whether its output goes to a terminal, a pipe or a file. The console gets one line per
+# `make run`: Redis, migrations, demo data, then the web server, a Celery worker, Celery
+# beat and the outbox relay (it publishes the delivery messages of new notifications).
+# Ctrl-C, TERM or HUP stops everything this script started (and nothing else), whether its
+# output goes to a terminal, a pipe or a file. The console gets one line per
 # event; each process writes its own log under var/log/, and e-mails are files in var/mail/.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -74,6 +75,10 @@ do
     sleep 0.1
 done
 
+# The outbox relay is not needed to serve: it starts once the web answers, so that a small
+# machine does not start four Django processes at once. Rows written meanwhile wait for it.
+start_process relay "$VENV_BIN/python" manage.py outbox_relay
+
 demo_totp_key="$("$VENV_BIN/python" -c 'from accounts.demo_key import DEMO_TOTP_SECRET; print(DEMO_TOTP_SECRET)')"
 cat <<EOF 2>/dev/null || true
 
@@ -82,7 +87,7 @@ cat <<EOF 2>/dev/null || true
                        truongban, quantri, kiemtra  (mật khẩu: kheo-demo-2026)
   Xác thực hai bước:   quantri, kiemtra: khóa TOTP $demo_totp_key trong ứng dụng xác thực,
                        hoặc mã hiện tại: .venv/bin/python manage.py demo_otp_code quantri
-  Nhật ký tiến trình:  ${LOG_DIR#"$ROOT"/}/  (web.log, celery-worker.log, celery-beat.log)
+  Nhật ký tiến trình:  ${LOG_DIR#"$ROOT"/}/  (web.log, celery-worker.log, celery-beat.log, relay.log)
   Thư điện tử gửi đi:  ${EMAIL_FILE_PATH#"$ROOT"/}/  (mỗi lần gửi một tệp; không gửi ra ngoài)
   Dừng tất cả:         Ctrl-C
 

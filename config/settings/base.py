@@ -245,6 +245,14 @@ KHEO_DEADLINE_LEASE_SECONDS = 600
 KHEO_NOTIFICATION_LEASE_SECONDS = env.int("KHEO_NOTIFICATION_LEASE_SECONDS", default=180)
 KHEO_NOTIFICATION_MAX_ATTEMPTS = 5
 KHEO_NOTIFICATION_RETRY_BASE_SECONDS = 60
+# Who publishes the delivery message of a new outbox row: "relay" (the `outbox_relay` process,
+# off the request path; `make run` starts it, production runs it as a service) or "on_commit"
+# (the request itself, right after its commit). Either way the beat's sweep catches what is missed.
+KHEO_OUTBOX_PUBLISH = env("KHEO_OUTBOX_PUBLISH", default="relay")
+# The relay wakes on LISTEN/NOTIFY on PostgreSQL and also looks every this many seconds (a missed
+# notification, a reconnection); on SQLite it only polls, at the shorter interval.
+KHEO_OUTBOX_RELAY_POLL_SECONDS = env.float("KHEO_OUTBOX_RELAY_POLL_SECONDS", default=5.0)
+KHEO_OUTBOX_RELAY_SQLITE_POLL_SECONDS = env.float("KHEO_OUTBOX_RELAY_SQLITE_POLL_SECONDS", default=0.5)
 KHEO_SITE_URL = env("KHEO_SITE_URL", default="http://127.0.0.1:8000")
 KHEO_EMAIL_MESSAGE_ID_DOMAIN = env("KHEO_EMAIL_MESSAGE_ID_DOMAIN", default="kheo.local")
 

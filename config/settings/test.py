@@ -22,6 +22,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 if env("KHEO_TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["NAME"] = env("KHEO_TEST_DATABASE_NAME")  # noqa: F405
 
+# Unit tests see the delivery message published after their commit; the relay's own tests, and
+# the fault tests run in both modes, choose "relay" (and start `manage.py outbox_relay`).
+KHEO_OUTBOX_PUBLISH = env("KHEO_OUTBOX_PUBLISH", default="on_commit")
+
 # A test-only checkpoint signing key (never used outside tests); tests of other keys make their own.
 KHEO_AUDIT_SIGNING_KEY = """-----BEGIN PRIVATE KEY-----
 MC4CAQAwBQYDK2VwBCIEIBgBNvEvRGv8ypWbRDvsRqu6fWic7Y8sTptZXhuiskjS

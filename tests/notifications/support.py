@@ -1,5 +1,7 @@
 """Helpers for the deadline and notification tests: a registered model, a real Redis, a real worker."""
 
+import base64
+import json
 import os
 import signal
 import socket
@@ -10,6 +12,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import redis
 from django.db import connection
 
 from notifications.dispatch import broker_backoff_reset
@@ -82,6 +85,54 @@ class RedisServer:
         self.process = None
 
 
+def process_env(*, broker_url: str, extra_env: dict) -> dict:
+    """What a process started by a test needs: the test settings, the test database and broker."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "KHEO_TEST_DATABASE_NAME": str(connection.settings_dict["NAME"]),
+        "REDIS_URL": broker_url,
+        "PYTHONPATH": str(ROOT),
+        **extra_env,
+    }
+
+
+class OutboxRelay:
+    """`manage.py outbox_relay` in its own process group, on the test database and the test broker."""
+
+    def __init__(self, *, broker_url: str, extra_env: dict | None = None):
+        self.broker_url = broker_url
+        self.extra_env = extra_env or {}
+        self.process = None
+        self.log = tempfile.NamedTemporaryFile(prefix="kheo-relay-", suffix=".log", delete=False)
+
+    def start(self) -> "OutboxRelay":
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "outbox_relay"],
+            cwd=ROOT,
+            env=process_env(broker_url=self.broker_url, extra_env=self.extra_env),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(lambda: "Bộ chuyển hộp thư đi đang chạy" in self.output(), timeout=60, message="the outbox relay")
+        return self
+
+    def stop(self) -> int | None:
+        """SIGTERM, as `make run` and systemd stop it; its exit code."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        return self.process.returncode if self.process else None
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
+
+
 class CeleryWorker:
     """`celery -A config worker` in its own process group, on the test database and the test broker."""
 
@@ -94,16 +145,14 @@ class CeleryWorker:
         self.log = tempfile.NamedTemporaryFile(prefix="kheo-worker-", suffix=".log", delete=False)
 
     def start(self) -> "CeleryWorker":
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "KHEO_TEST_DATABASE_NAME": str(connection.settings_dict["NAME"]),
-            "REDIS_URL": self.broker_url,
-            "EMAIL_BACKEND": "tests.notifications.mail_backend.EmailBackend",
-            "KHEO_TEST_MAIL_DIR": self.mail_dir,
-            "PYTHONPATH": str(ROOT),
-            **self.extra_env,
-        }
+        env = process_env(
+            broker_url=self.broker_url,
+            extra_env={
+                "EMAIL_BACKEND": "tests.notifications.mail_backend.EmailBackend",
+                "KHEO_TEST_MAIL_DIR": self.mail_dir,
+                **self.extra_env,
+            },
+        )
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "celery"),
@@ -171,6 +220,14 @@ def celery_broker(url: str):
         app.conf.broker_url = previous
         reset_pools()
         broker_backoff_reset()
+
+
+def queued_deliveries(broker_url: str) -> list[list[int]]:
+    """The notification ids of each delivery message waiting in the broker's queue, oldest first."""
+    client = redis.Redis.from_url(broker_url)
+    # kombu's Redis transport LPUSHes onto the queue's list: the oldest message is at its end.
+    messages = reversed(client.lrange("notifications", 0, -1))
+    return [json.loads(base64.b64decode(json.loads(raw)["body"]))[0][0] for raw in messages]
 
 
 def mail_files(directory) -> dict[str, int]:

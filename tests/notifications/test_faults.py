@@ -1,10 +1,11 @@
 """Faults with a real Redis and real Celery worker processes.
 
 Each test starts its own redis-server on a spare port and `celery -A config worker`
-processes on the test database (KHEO_TEST_DATABASE_NAME), then breaks something.
+processes on the test database (KHEO_TEST_DATABASE_NAME), then breaks something. Each
+runs twice: with the request publishing its delivery messages after commit, and with
+the outbox relay (`manage.py outbox_relay`, its own process) publishing them.
 """
 
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +20,7 @@ from notifications.services import notifications_create
 from notifications.tasks import notifications_deliver_task, notifications_sweep_task
 from recognition.models import AuditEvent
 from tests.notifications.support import (
-    CeleryWorker,
-    RedisServer,
     celery_broker,
-    free_port,
     mail_files,
     model_register,
     open_task,
@@ -38,31 +36,15 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 CRITERIA = ("tt-sang-tao", "tt-chap-hanh-phap-luat", "tt-huy-dong-luc-luong", "tt-hai-hoa-loi-ich", "tt-ben-vung")
 
 
-@pytest.fixture
-def redis_server():
-    server = RedisServer(free_port(6391)).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def mail_dir():
-    with tempfile.TemporaryDirectory(prefix="kheo-mail-") as directory:
-        yield directory
-
-
-@pytest.fixture
-def workers(redis_server, mail_dir):
-    started = []
-
-    def start(**extra_env) -> CeleryWorker:
-        worker = CeleryWorker(broker_url=redis_server.url, mail_dir=mail_dir, extra_env=extra_env).start()
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
+@pytest.fixture(autouse=True, params=["on_commit", "relay"])
+def outbox_mode(request, settings, monkeypatch, relays) -> str:
+    """Each fault with the request publishing after its commit, and with the outbox relay publishing."""
+    settings.KHEO_OUTBOX_PUBLISH = request.param
+    # The workers write outbox rows too (deadline reminders): they run in the same mode.
+    monkeypatch.setenv("KHEO_OUTBOX_PUBLISH", request.param)
+    if request.param == "relay":
+        relays()
+    return request.param
 
 
 def complete_in_browser(client, user, task, data) -> float:
