@@ -32,3 +32,7 @@ CELERY_BROKER_URL = env("BENCH_REDIS_URL", default=REDIS_URL.rsplit("/", 1)[0] +
 
 # bench.lists requests its pages through Django's test Client (pytest-django adds this for the tests).
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405
+
+# Khéo as shipped: a step only writes its outbox rows; the outbox relay (a process of its
+# own, not run here) publishes them. The peer publishes its delay() in the request.
+KHEO_OUTBOX_PUBLISH = "relay"
