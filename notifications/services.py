@@ -61,6 +61,19 @@ def notifications_create_many(
     *, drafts: list[NotificationDraft], now=None, new_event: bool = False
 ) -> list[Notification]:
     """`notifications_create` for many events at once: one look-up (none for `new_event`), one insert."""
+    created = Notification.objects.bulk_create(notification_rows_build(drafts=drafts, now=now, new_event=new_event))
+    deliver_soon([row.pk for row in created])
+    return created
+
+
+def notification_rows_build(
+    *, drafts: list[NotificationDraft], now=None, new_event: bool = False
+) -> list[Notification]:
+    """The outbox rows `notifications_create_many` writes, rendered and not yet saved.
+
+    For a caller that inserts them together with its own rows in one statement; it then
+    calls `dispatch.deliver_soon` with their ids, as `notifications_create_many` does.
+    """
     now = now or timezone.now()
     grace = timedelta(seconds=_setting("KHEO_NOTIFICATION_SWEEP_GRACE_SECONDS", 30))
     wanted = [
@@ -101,9 +114,7 @@ def notifications_create_many(
                 relayed_at=relayed_at,
             )
         )
-    created = Notification.objects.bulk_create(rows)
-    deliver_soon([row.pk for row in created])
-    return created
+    return rows
 
 
 @dataclass

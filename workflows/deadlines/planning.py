@@ -9,18 +9,21 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 from viewflow.workflow.status import STATUS
 
-from notifications.models import NotificationKind
-from notifications.services import NotificationDraft, notifications_create_many
+from notifications.dispatch import deliver_soon
+from notifications.models import Notification, NotificationKind
+from notifications.services import NotificationDraft, notification_rows_build
 from recognition.savepoints import markers_alive, savepoint_marker
 
 from .calendar import WorkingCalendar, local_moment, working_calendar
 from .models import DeadlineSlot
 from .policy import DeadlinePolicy, deadline_policy
 from .recipients import task_reminder_recipients
+from .statements import Statement, insert_statement, statements_run
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class _TaskStart:
 @dataclass
 class _Batch:
     starts: list[tuple[_TaskStart, object]] = field(default_factory=list)
+    finished: list[tuple[int, object]] = field(default_factory=list)  # tasks whose pending slots end
     calendar: WorkingCalendar | None = None  # read once per batch
 
 
@@ -123,19 +127,43 @@ def task_starts_batched():
         yield
     finally:
         _batch.reset(token)
-    if batch.starts:
+    if batch.starts or batch.finished:
         alive = markers_alive()
-        _task_starts_write([start for start, marker in batch.starts if marker in alive], now=timezone.now())
+        _task_starts_write(
+            [start for start, marker in batch.starts if marker in alive],
+            finished_task_ids=[task_id for task_id, marker in batch.finished if marker in alive],
+            now=timezone.now(),
+        )
 
 
-def _task_starts_write(starts: list[_TaskStart], *, now: datetime) -> None:
+def _task_starts_write(starts: list[_TaskStart], *, finished_task_ids: list[int] = (), now: datetime) -> None:
+    """Finished tasks' slots cancelled, new tasks' slots and notifications inserted: one statement on PostgreSQL."""
+    statements = []
+    if finished_task_ids:
+        statements.append(_slots_cancel_statement(list(finished_task_ids)))
     slots = [slot for start in starts for slot in start.slots]
     if slots:
-        DeadlineSlot.objects.bulk_create(slots)
+        statements.append(insert_statement(DeadlineSlot, slots))
     drafts = [start.notification for start in starts if start.notification is not None]
-    if drafts:
-        # The tasks were inserted in this transaction: no notification of them can exist yet.
-        notifications_create_many(drafts=drafts, now=now, new_event=True)
+    # The tasks were inserted in this transaction: no notification of them can exist yet.
+    rows = notification_rows_build(drafts=drafts, now=now, new_event=True) if drafts else []
+    if rows:
+        statements.append(insert_statement(Notification, rows, returning=True))
+    returned = statements_run(statements)
+    if rows:
+        for row, (pk,) in zip(rows, returned, strict=True):
+            row.pk = pk
+            row._state.adding = False
+        deliver_soon([row.pk for row in rows])
+
+
+def _slots_cancel_statement(task_ids: list[int]) -> Statement:
+    table = connection.ops.quote_name(DeadlineSlot._meta.db_table)
+    marks = ", ".join(["%s"] * len(task_ids))
+    return Statement(
+        sql=f"UPDATE {table} SET state = %s WHERE state = %s AND task_id IN ({marks})",
+        params=[DeadlineSlot.State.CANCELLED, DeadlineSlot.State.PENDING, *task_ids],
+    )
 
 
 def _working_days_used(*, task, calendar: WorkingCalendar) -> int:
@@ -190,8 +218,16 @@ def _slot(task_id: int, kind: str, rule: str, fire_at: datetime) -> DeadlineSlot
     return DeadlineSlot(task_id=task_id, kind=kind, rule=rule, fire_at=fire_at, next_attempt_at=fire_at)
 
 
-def deadline_slots_cancel(*, task_id: int) -> int:
-    """The task is finished: its pending slots will never fire."""
+def deadline_slots_cancel(*, task_id: int) -> int | None:
+    """The task is finished: its pending slots will never fire.
+
+    Inside `task_starts_batched()` the cancellation joins the block's write (and None is
+    returned); otherwise it is written now and the number of slots cancelled returned.
+    """
+    batch = _batch.get()
+    if batch is not None:
+        batch.finished.append((task_id, savepoint_marker()))
+        return None
     return DeadlineSlot.objects.filter(task_id=task_id, state=DeadlineSlot.State.PENDING).update(
         state=DeadlineSlot.State.CANCELLED
     )
