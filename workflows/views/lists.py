@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from viewflow.utils import viewprop
 from viewflow.workflow.flow import views as flow_views
+from viewflow.workflow.flow.views.mixins import StoreRequestPathMixin
 from viewflow.workflow.status import STATUS
 
 from recognition.models import ModelStage
@@ -37,6 +38,9 @@ TASK_STATUS_LABELS = [
 ]
 
 _MODEL_LOOKUP = "process__movement_model"
+# The session key viewflow's pages read to link back to the last list (`StoreRequestPathMixin`).
+PINNED_LOCATION = "vf-pin-location"
+
 # What the list columns read: one join instead of a query per row.
 _LIST_RELATED = (f"{_MODEL_LOOKUP}__unit",)
 
@@ -61,6 +65,15 @@ class TaskListFilter(django_filters.FilterSet):
 
 class TaskListColumnsMixin:
     columns = ("task_id", "task_title", "model_name", "unit_name", "created_on", "due")
+
+    def dispatch(self, request, *args, **kwargs):
+        # viewflow's StoreRequestPathMixin pins the list's address in the session on every
+        # request, so each page view wrote the session again (a savepoint and an UPDATE).
+        # The address is written here only when it changed; viewflow's mixin is skipped.
+        path = request.get_full_path()
+        if request.session.get(PINNED_LOCATION) != path:
+            request.session[PINNED_LOCATION] = path
+        return super(StoreRequestPathMixin, self).dispatch(request, *args, **kwargs)
     # Which steps the filter offers: those a person works on, or every step (all tasks).
     filter_human_steps_only = True
 
