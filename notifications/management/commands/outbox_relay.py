@@ -8,14 +8,17 @@ SIGTERM or Ctrl-C stops it after the batch in hand.
 import signal
 import threading
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from notifications.relay import BATCH, CHANNEL, notifications_relay_publish, outbox_relay_run
+from recognition.management.database import DatabaseCommand
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
+    """Refuses in one line while the database is not migrated (the README runs it on a fresh checkout)."""
+
     help = _("Gửi tin nhắn chuyển phát cho các thông báo mới trong hộp thư đi, cho đến khi được dừng.")
 
     def add_arguments(self, parser):
