@@ -21,12 +21,11 @@ from recognition.models import ModelStage, MovementModel, Unit
 SCOPE_PATH_LENGTH = 255
 
 
-class RecognitionProcess(AbstractProcess):
-    # What viewflow's own Process row holds beside the abstract columns.
+class SeedAndArtifact(models.Model):
+    """What viewflow's own Process and Task rows hold beside its abstract columns: the data
+    and the seed and artifact references its nodes may set."""
+
     data = models.JSONField(default=dict, blank=True)
-    parent_task = models.ForeignKey(
-        "RecognitionTask", blank=True, null=True, on_delete=models.CASCADE, related_name="subprocesses"
-    )
     seed_content_type = models.ForeignKey(
         ContentType, blank=True, null=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -37,6 +36,15 @@ class RecognitionProcess(AbstractProcess):
     )
     artifact_object_id = models.PositiveIntegerField(null=True, blank=True)
     artifact = GenericForeignKey("artifact_content_type", "artifact_object_id")
+
+    class Meta:
+        abstract = True
+
+
+class RecognitionProcess(AbstractProcess, SeedAndArtifact):  # noqa: DJ008 (__str__ is AbstractProcess's)
+    parent_task = models.ForeignKey(
+        "RecognitionTask", blank=True, null=True, on_delete=models.CASCADE, related_name="subprocesses"
+    )
 
     movement_model = models.OneToOneField(
         MovementModel,
@@ -76,7 +84,7 @@ class RecognitionProcess(AbstractProcess):
         return self.movement_model.stage == ModelStage.CLOSED
 
 
-class RecognitionTask(AbstractTask):
+class RecognitionTask(AbstractTask, SeedAndArtifact):  # noqa: DJ008 (__str__ is AbstractTask's)
     # viewflow indexes these columns one by one; the lists here read them through the
     # composite and partial indexes of Meta instead, so each insert maintains fewer indexes.
     status = models.CharField(_("Status"), choices=STATUS.choices, default=STATUS.NEW, max_length=50)
@@ -98,18 +106,6 @@ class RecognitionTask(AbstractTask):
         db_index=False,
         verbose_name=_("quy trình"),
     )
-    # What viewflow's own Task row holds beside the abstract columns.
-    data = models.JSONField(default=dict, blank=True)
-    seed_content_type = models.ForeignKey(
-        ContentType, blank=True, null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    seed_object_id = models.PositiveIntegerField(null=True, blank=True)
-    seed = GenericForeignKey("seed_content_type", "seed_object_id")
-    artifact_content_type = models.ForeignKey(
-        ContentType, blank=True, null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    artifact_object_id = models.PositiveIntegerField(null=True, blank=True)
-    artifact = GenericForeignKey("artifact_content_type", "artifact_object_id")
 
     unit = models.ForeignKey(
         Unit,
