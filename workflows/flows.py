@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from procedures.selectors import version_in_force
+from procedures.services import national_version_ensure
 from recognition.audit_context import workflow_scope
 from recognition.roles import Role
 from recognition.services.review import evaluation_tally
@@ -126,6 +128,8 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
         process.organising_unit_id = movement_model.campaign.organising_unit_id
         process.registering_unit_id = movement_model.unit_id
         process.scope_path = movement_model.unit.path
+        organiser = movement_model.campaign.organising_unit
+        process.procedure_version = version_in_force(organiser) or national_version_ensure()
         return process
 
     def active_submitter(self, activation):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import AbstractProcess, AbstractTask
 from viewflow.workflow.status import STATUS
 
+from procedures.models import ProcedureVersion
 from recognition.models import ModelStage, MovementModel, Unit
 
 SCOPE_PATH_LENGTH = 255
@@ -60,6 +61,14 @@ class RecognitionProcess(AbstractProcess, SeedAndArtifact):  # noqa: DJ008 (__st
         Unit, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("đơn vị đăng ký")
     )
     scope_path = models.CharField(_("đường dẫn đơn vị đăng ký"), max_length=SCOPE_PATH_LENGTH, blank=True, default="")
+    # The procedure version in force when the process started; the process keeps it (see `procedures`).
+    procedure_version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.PROTECT,
+        related_name="processes",
+        null=True,
+        verbose_name=_("phiên bản quy trình"),
+    )
 
     class Meta:
         ordering = ["-created"]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "recognition",
     "workflows",
+    "procedures",
     "notifications",
     "accounts",
 ]

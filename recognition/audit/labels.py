@@ -74,6 +74,9 @@ VALUE_LABELS = {
     "username": _("Tên đăng nhập"),
     "ip_address": _("Địa chỉ IP"),
     "failures": _("Số lần nhập sai"),
+    "version_number": _("Phiên bản quy trình số"),
+    "from_version": _("Từ phiên bản quy trình"),
+    "to_version": _("Sang phiên bản quy trình"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.
@@ -85,6 +88,9 @@ RECORD_ID_LABELS = {
     "replication": _("Mã bản ghi nhân rộng"),
     "slot": _("Mã mốc hạn"),
     "object": _("Mã bản ghi"),
+    "definition": _("Mã quy trình"),
+    "version": _("Mã phiên bản quy trình"),
+    "replaced_by": _("Mã phiên bản thay thế"),
 }
 
 CHOICE_LABELS = {
@@ -96,6 +102,10 @@ CHOICE_LABELS = {
         "NEW": _("Đang xử lý"),
         "DONE": _("Đã hoàn thành"),
         "CANCELED": _("Đã hủy"),
+        # procedures.ProcedureVersion.Status (that app builds on this one, so its words are repeated here)
+        "draft": _("Bản nháp"),
+        "published": _("Đang áp dụng"),
+        "retired": _("Đã thay thế"),
     },
     "stage": dict(ModelStage.choices),
     "classification": dict(Classification.choices),

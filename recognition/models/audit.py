@@ -39,6 +39,10 @@ class AuditAction(models.TextChoices):
     REFERENCE_CHANGED = "reference_changed", _("Thay đổi dữ liệu danh mục")
     REFERENCE_DELETED = "reference_deleted", _("Xóa dữ liệu danh mục")
     FLOW_CONFIGURATION_CHANGED = "flow_configuration_changed", _("Thay đổi cấu hình quy trình")
+    PROCEDURE_DRAFT_SAVED = "procedure_draft_saved", _("Lưu bản nháp quy trình")
+    PROCEDURE_PUBLISHED = "procedure_published", _("Ban hành phiên bản quy trình")
+    PROCEDURE_RETIRED = "procedure_retired", _("Thay thế phiên bản quy trình")
+    PROCESS_MIGRATED = "process_migrated", _("Chuyển hồ sơ sang phiên bản quy trình khác")
     AUDIT_SEALED = "audit_sealed", _("Niêm phong nhật ký hằng ngày")
     SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Cài xác thực hai bước")
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Tạo bộ mã khôi phục mới")
@@ -56,6 +60,8 @@ REASON_REQUIRED_ACTIONS = frozenset(
         AuditAction.REFERENCE_CHANGED,
         AuditAction.REFERENCE_DELETED,
         AuditAction.FLOW_CONFIGURATION_CHANGED,
+        AuditAction.PROCEDURE_PUBLISHED,
+        AuditAction.PROCESS_MIGRATED,
     }
 )
 

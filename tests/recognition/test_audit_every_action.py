@@ -20,6 +20,7 @@ from django_otp.oath import totp
 
 from accounts.admin import audit_sign_in_unlocked
 from accounts.second_factor import recovery_codes_regenerate, totp_device_confirm, totp_device_start
+from procedures.services import draft_create, draft_update, version_publish
 from recognition.audit_context import acting_as
 from recognition.models import AuditAction, AuditEvent, RecognitionDecision
 from recognition.models.audit import AuditDigest
@@ -137,6 +138,18 @@ def trail(world, dossier, settings, client):
                 "changes": {},
             },
         )
+        audit_record(
+            action=AuditAction.PROCESS_MIGRATED,
+            actor=world.admin,
+            movement_model=recognised,
+            reason="Áp dụng quy trình mới của tỉnh.",
+            payload={"from_version": 1, "to_version": 2},
+        )
+    # The procedure: an admin drafts a new version, saves it and publishes it (the first one retires).
+    national = recognised.process.procedure_version
+    draft = draft_create(definition=national.definition, author=world.admin)
+    draft_update(version=draft, spec_data=draft.spec, author=world.admin)
+    version_publish(version=draft, actor=world.admin, reason="Áp dụng Hướng dẫn số 12-HD/BDVTW.")
     # The daily seal is itself a record of the trail (about no model).
     audit_digest_seal()
     # Sign-in security: an admin enrols a second factor and renews recovery codes; a lock is lifted.

@@ -74,6 +74,7 @@ class TaskListColumnsMixin:
         if request.session.get(PINNED_LOCATION) != path:
             request.session[PINNED_LOCATION] = path
         return super(StoreRequestPathMixin, self).dispatch(request, *args, **kwargs)
+
     # Which steps the filter offers: those a person works on, or every step (all tasks).
     filter_human_steps_only = True
 
