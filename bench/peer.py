@@ -33,10 +33,11 @@ from recognition.services.audit import audit_suspended
 from recognition.services.decisions import model_recognise
 from recognition.services.registration import model_register
 from recognition.services.replication import model_close, replication_record
-from recognition.services.review import council_score_submit, dossier_review_record, evaluation_tally
+from recognition.services.review import council_score_submit, dossier_review_record
 from recognition.services.review import survey_report_submit as survey_report_write
 from workflows import forms
 from workflows.exceptions import TaskNotAvailable
+from workflows.pinning import pinned_evaluation_tally
 
 from .bare_flow import BareFlow, bare_claim
 from .tasks import peer_task_created
@@ -87,9 +88,9 @@ def _survey(movement_model, user, form, tally):
 
 
 def _evaluate(movement_model, user, form, tally):
-    council_score_submit(movement_model=movement_model, member=user, points=form.points())
+    council_score_submit(movement_model=movement_model, member=user, points=form.points(), rubric=form.rubric)
     if tally:
-        evaluation_tally(movement_model=movement_model)
+        pinned_evaluation_tally(movement_model)
 
 
 def _recognise(movement_model, user, form, tally):

@@ -134,9 +134,11 @@ class ModelEvaluationView(_AuditApi, APIView):
         return Response(
             {
                 "criteria": [
-                    {"code": c.code, "name": c.name, "max_points": c.max_points} for c in explanation.criteria
+                    {"code": c.code, "name": c.name, "max_points": c.max_points, "weight": str(c.weight)}
+                    for c in explanation.criteria
                 ],
-                "max_total": explanation.max_total,
+                "max_total": str(explanation.max_total),
+                "rubric_stored": explanation.rubric_stored,
                 "sheets": [
                     {
                         "member": sheet.member.get_username(),
@@ -155,6 +157,7 @@ class ModelEvaluationView(_AuditApi, APIView):
                         "pass_threshold": str(result.pass_threshold),
                         "outstanding_threshold": str(result.outstanding_threshold),
                         "member_count": result.member_count,
+                        "procedure_version_id": result.procedure_version_id,
                         "classification": result.classification,
                         "classification_label": result.get_classification_display(),
                         "created_at": result.created_at,

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from recognition.forms import DossierForm, MultipleFileField
 from recognition.models import ReplicationStatus, SurveyRecommendation, Unit
-from recognition.services.review import rubric_for
+
+from .pinning import pinned_rubric
 
 
 def _jsonable(value):
@@ -84,13 +85,13 @@ class SurveyForm(TaskForm):
 
 
 class CouncilScoreForm(TaskForm):
-    """One integer field per criterion of the rubric that applies to the model."""
+    """One integer field per criterion of the pinned rubric that applies to the model (its maximum as the bound)."""
 
     comment = forms.CharField(label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, movement_model, user, **kwargs):
         super().__init__(*args, movement_model=movement_model, user=user, **kwargs)
-        self.rubric = rubric_for(movement_model)
+        self.rubric = pinned_rubric(movement_model)
         for criterion in self.rubric:
             self.fields[f"criterion_{criterion.code}"] = forms.IntegerField(
                 label=f"{criterion.name} (0–{criterion.max_points})",

@@ -55,6 +55,7 @@ def _evaluate(*, movement_model, user, form):
         movement_model=movement_model,
         member=user,
         points=form.points(),
+        rubric=form.rubric,
         comment=form.cleaned_data.get("comment", ""),
     )
 

@@ -52,6 +52,7 @@ VALUE_LABELS = {
     "outstanding_threshold": _("Ngưỡng tiêu biểu"),
     "max_total": _("Tổng điểm tối đa"),
     "member_totals": _("Tổng điểm của từng thành viên"),
+    "votes": _("Số phiếu theo từng xếp loại"),
     "replications": _("Số đơn vị nhân rộng"),
     "model": _("Loại dữ liệu"),
     "object_repr": _("Bản ghi"),
@@ -111,7 +112,12 @@ CHOICE_LABELS = {
     "classification": dict(Classification.choices),
     "kind": {"model": _("Mô hình"), "exemplar": _("Điển hình")},
     "collective_kind": {"collective": _("Tập thể"), "individual": _("Cá nhân")},
-    "aggregation": {"mean": _("Bình quân"), "median": _("Trung vị")},
+    "aggregation": {
+        "mean": _("Bình quân"),
+        "median": _("Trung vị"),
+        "trimmed_mean": _("Bình quân bỏ điểm cao nhất, thấp nhất"),
+        "majority": _("Theo đa số"),
+    },
     "operation": {"add": _("Thêm"), "change": _("Sửa"), "delete": _("Xóa")},
     "reason": {
         "inactive": _("tài khoản đã khóa"),

@@ -6,10 +6,10 @@ from decimal import Decimal
 from django.db.models import Max, Q, QuerySet
 
 from recognition.audit import merkle
-from recognition.models import AuditEvent, Campaign, CouncilScore, EvaluationResult, MovementModel, User
+from recognition.models import AuditEvent, CouncilScore, EvaluationResult, MovementModel, User
 from recognition.models.audit import AuditLeaf
 from recognition.selectors import models_visible_to
-from recognition.services.review import rubric_for
+from recognition.services.tally import RubricCriterion, normalised, rounded, weighted_max, weighted_total
 
 AUDIT_PERMISSION = "recognition.view_audit_trail"
 
@@ -66,48 +66,54 @@ class MemberSheet:
 
 @dataclass
 class EvaluationExplanation:
-    criteria: list
-    max_total: int
+    criteria: list[RubricCriterion]
+    max_total: Decimal
     sheets: list[MemberSheet]
     results: list[EvaluationResult]
-    campaign: Campaign
-    aggregation_label: str
+    rubric_stored: bool  # False: not tallied yet, the columns are the criteria the sheets scored
 
 
 def evaluation_explanation(*, movement_model: MovementModel) -> EvaluationExplanation:
-    """Each member's points per criterion, the rule, the thresholds and the result, as the tally saw them."""
-    criteria = rubric_for(movement_model)
+    """Each member's points per criterion, the rule, the thresholds and the result, as the tally saw them.
+
+    The criteria, their maximum points and weights are the rubric stored with the latest
+    result (the pinned version's, whatever the catalogue or the procedure says today).
+    Before the tally, the columns are the criteria the sheets scored.
+    """
     sheets = list(
         CouncilScore.objects.filter(movement_model=movement_model)
         .select_related("member")
         .prefetch_related("items__criterion")
         .order_by("created_at", "pk")
     )
-    # Criteria scored once but since retired still belong in the explanation.
-    scored = {item.criterion for sheet in sheets for item in sheet.items.all()}
-    columns = sorted(set(criteria) | scored, key=lambda c: (c.order, c.pk))
-    max_total = sum(c.max_points for c in criteria) or 100
+    results = list(EvaluationResult.objects.filter(movement_model=movement_model).order_by("created_at", "pk"))
+    stored = [RubricCriterion.from_dict(entry) for entry in results[-1].rubric] if results else []
+    criteria = stored or _scored_criteria(sheets)
+    max_total = weighted_max(criteria)
     rows = []
     for sheet in sheets:
-        by_criterion = {item.criterion_id: item.points for item in sheet.items.all()}
+        by_code = {item.criterion.code: item.points for item in sheet.items.all()}
+        total = weighted_total(points=by_code, criteria=criteria) if by_code else sheet.total
         rows.append(
             MemberSheet(
                 member=sheet.member,
-                points=[by_criterion.get(c.pk) for c in columns],
+                points=[by_code.get(c.code) for c in criteria],
                 total=sheet.total,
-                normalised=(Decimal(sheet.total) * 100 / max_total).quantize(Decimal("0.01")),
+                normalised=rounded(normalised(total, max_total)),
                 comment=sheet.comment,
             )
         )
-    campaign = movement_model.campaign
     return EvaluationExplanation(
-        criteria=columns,
-        max_total=max_total,
-        sheets=rows,
-        results=list(EvaluationResult.objects.filter(movement_model=movement_model).order_by("created_at")),
-        campaign=campaign,
-        aggregation_label=campaign.get_aggregation_display(),
+        criteria=criteria, max_total=max_total, sheets=rows, results=results, rubric_stored=bool(stored)
     )
+
+
+def _scored_criteria(sheets: list[CouncilScore]) -> list[RubricCriterion]:
+    scored = {item.criterion for sheet in sheets for item in sheet.items.all()}
+    return [
+        RubricCriterion(code=c.code, name=c.name, max_points=c.max_points)
+        for c in sorted(scored, key=lambda c: (c.order, c.pk))
+    ]
 
 
 def audit_tree_load(*, size: int) -> merkle.Tree:

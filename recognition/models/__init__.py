@@ -7,6 +7,7 @@ from .dossiers import Attachment, CollectiveKind, ModelKind, ModelStage, Movemen
 from .reference import Criterion, Field
 from .replication import Replication, ReplicationStatus
 from .review import (
+    Aggregation,
     Classification,
     CouncilScore,
     CriterionScore,
@@ -21,6 +22,7 @@ __all__ = [
     "Attachment",
     "AuditAction",
     "AuditEvent",
+    "Aggregation",
     "Campaign",
     "Classification",
     "CollectiveKind",

@@ -1,9 +1,10 @@
-"""A campaign (đợt): one year's registration round run by one unit's steering committee."""
+"""A campaign (đợt): one year's registration round run by one unit's steering committee.
 
-from decimal import Decimal
+How its models are scored (the rubric, the thresholds, the aggregation) is not the
+campaign's: it belongs to the procedure version each process is pinned to.
+"""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,10 +12,6 @@ from .units import Unit
 
 
 class Campaign(models.Model):
-    class Aggregation(models.TextChoices):
-        MEAN = "mean", _("Bình quân điểm của các thành viên")
-        MEDIAN = "median", _("Trung vị điểm của các thành viên")
-
     name = models.CharField(_("tên đợt"), max_length=255)
     year = models.PositiveSmallIntegerField(_("năm"))
     organising_unit = models.ForeignKey(
@@ -25,23 +22,6 @@ class Campaign(models.Model):
     )
     registration_opens_on = models.DateField(_("mở đăng ký từ ngày"))
     registration_closes_on = models.DateField(_("hạn đăng ký"))
-    pass_threshold = models.DecimalField(
-        _("ngưỡng công nhận"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("70"),
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    outstanding_threshold = models.DecimalField(
-        _("ngưỡng tiêu biểu"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("90"),
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    aggregation = models.CharField(
-        _("cách tổng hợp điểm"), max_length=20, choices=Aggregation.choices, default=Aggregation.MEAN
-    )
     council_members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

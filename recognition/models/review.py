@@ -1,5 +1,7 @@
 """Review steps: dossier checks, the survey report, council scores and the tally."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -86,16 +88,32 @@ class Classification(models.TextChoices):
     REJECTED = "rejected", _("Không công nhận")
 
 
+class Aggregation(models.TextChoices):
+    """How the council's sheets become one result (the values of the procedure versions' rule)."""
+
+    MEAN = "mean", _("Bình quân điểm của các thành viên")
+    MEDIAN = "median", _("Trung vị điểm của các thành viên")
+    TRIMMED_MEAN = "trimmed_mean", _("Bình quân sau khi bỏ điểm cao nhất và thấp nhất")
+    MAJORITY = "majority", _("Theo xếp loại của đa số thành viên")
+
+
 class EvaluationResult(models.Model):
-    """The council's aggregated result, with the rule that produced it (for auditors)."""
+    """The council's aggregated result, with the rule and the rubric that produced it (for auditors).
+
+    `rubric` keeps the criteria as the tally used them (code, name, max points, weight), so
+    the explanation stays true after the catalogue or the procedure changes.
+    """
 
     movement_model = models.ForeignKey(MovementModel, on_delete=models.PROTECT, related_name="evaluation_results")
-    aggregation = models.CharField(_("cách tổng hợp"), max_length=20)
+    aggregation = models.CharField(_("cách tổng hợp"), max_length=20, choices=Aggregation.choices)
     score = models.DecimalField(_("điểm tổng hợp"), max_digits=6, decimal_places=2)
     pass_threshold = models.DecimalField(_("ngưỡng công nhận"), max_digits=5, decimal_places=2)
     outstanding_threshold = models.DecimalField(_("ngưỡng tiêu biểu"), max_digits=5, decimal_places=2)
     member_count = models.PositiveSmallIntegerField(_("số phiếu"))
     classification = models.CharField(_("kết quả"), max_length=20, choices=Classification.choices)
+    rubric = models.JSONField(_("bộ tiêu chí đã dùng"), default=list, blank=True)
+    # The procedure version the process was pinned to (an id, not a key: recognition does not depend on procedures).
+    procedure_version_id = models.PositiveIntegerField(_("phiên bản quy trình"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,6 +123,10 @@ class EvaluationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.movement_model}: {self.score} ({self.classification})"
+
+    @property
+    def max_total(self):
+        return sum((Decimal(str(c.get("weight", 1))) * c["max_points"] for c in self.rubric), Decimal(0)) or Decimal(100)
 
     @property
     def is_passed(self) -> bool:

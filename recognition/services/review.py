@@ -1,16 +1,16 @@
 """Dossier check, field survey, council scoring and the tally against the thresholds."""
 
-import statistics
+from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from recognition.models import (
+    Aggregation,
     AuditAction,
-    Campaign,
     Classification,
     CouncilScore,
     Criterion,
@@ -26,6 +26,13 @@ from recognition.models import (
 
 from .attachments import attachments_payload, attachments_store
 from .audit import audit_record
+from .tally import (
+    RubricCriterion,
+    TallyOutcome,
+    TallyRule,
+    tally_outcome,
+    weighted_total,
+)
 
 TALLY_RULE = "evaluation_tally"
 
@@ -102,12 +109,7 @@ def survey_report_submit(
     return report
 
 
-def rubric_for(movement_model: MovementModel) -> list[Criterion]:
-    """The active criteria that apply to this model (collective or individual)."""
-    return list(Criterion.objects.filter(applies_to=movement_model.collective_kind, is_active=True))
-
-
-def score_sheet_problems(*, rubric: list[Criterion], points: dict[str, int]) -> dict[str, str]:
+def score_sheet_problems(*, rubric: Sequence[RubricCriterion], points: dict[str, int]) -> dict[str, str]:
     """What is wrong with a score sheet, by form field (empty when every criterion has points in range)."""
     errors = {}
     for criterion in rubric:
@@ -123,16 +125,27 @@ def score_sheet_problems(*, rubric: list[Criterion], points: dict[str, int]) -> 
 
 
 def council_score_submit(
-    *, movement_model: MovementModel, member: User, points: dict[str, int], comment: str = ""
+    *,
+    movement_model: MovementModel,
+    member: User,
+    points: dict[str, int],
+    rubric: Sequence[RubricCriterion],
+    comment: str = "",
 ) -> CouncilScore:
-    """Record one member's score sheet. `points` maps criterion code to points."""
+    """Record one member's score sheet against the pinned rubric. `points` maps criterion code to points."""
     require_stage(movement_model, ModelStage.EVALUATION)
-    rubric = rubric_for(movement_model)
     errors = score_sheet_problems(rubric=rubric, points=points)
     if errors:
         raise ValidationError(errors)
     if CouncilScore.objects.filter(movement_model=movement_model, member=member).exists():
         raise ValidationError(_("Thành viên này đã chấm điểm mô hình."))
+    rows = Criterion.objects.in_bulk([c.code for c in rubric], field_name="code")
+    missing = [c.code for c in rubric if c.code not in rows]
+    if missing:
+        raise ValidationError(
+            _("Bộ tiêu chí của quy trình có tiêu chí không còn trong danh mục: %(codes)s.")
+            % {"codes": ", ".join(missing)}
+        )
 
     with transaction.atomic():
         sheet = CouncilScore.objects.create(
@@ -142,7 +155,7 @@ def council_score_submit(
             comment=comment,
         )
         CriterionScore.objects.bulk_create(
-            CriterionScore(council_score=sheet, criterion=c, points=points[c.code]) for c in rubric
+            CriterionScore(council_score=sheet, criterion=rows[c.code], points=points[c.code]) for c in rubric
         )
         audit_record(
             action=AuditAction.EVALUATION_SCORED,
@@ -153,72 +166,69 @@ def council_score_submit(
     return sheet
 
 
-def evaluation_score(*, totals: list[int], max_total: int, aggregation: str) -> Decimal:
-    """The council's score out of 100: each sheet's total normalised to 100, then the median or the mean.
-
-    Normalising keeps the thresholds meaningful if an admin changes the maximum points
-    of a criterion. Rounded half up to two decimals, as the result is shown and stored.
-    """
-    normalised = [Decimal(total) * 100 / max_total for total in totals]
-    if aggregation == Campaign.Aggregation.MEDIAN:
-        result = Decimal(statistics.median(normalised))
-    else:
-        result = sum(normalised, Decimal(0)) / len(normalised)
-    return result.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+def _sheet_totals(sheets: list[CouncilScore], rule: TallyRule) -> list:
+    """Each sheet's total under the rule's weights (the plain total when every weight is 1)."""
+    if not rule.has_weights:
+        return [sheet.total for sheet in sheets]
+    return [
+        weighted_total(points={item.criterion.code: item.points for item in sheet.items.all()}, criteria=rule.criteria)
+        for sheet in sheets
+    ]
 
 
-def evaluation_classify(*, score: Decimal, pass_threshold: Decimal, outstanding_threshold: Decimal) -> str:
-    """Outstanding (tiêu biểu) from the outstanding threshold, recognised from the pass threshold, else rejected."""
-    if score >= outstanding_threshold:
-        return Classification.OUTSTANDING
-    if score >= pass_threshold:
-        return Classification.RECOGNISED
-    return Classification.REJECTED
+def _rejection_reason(*, outcome: TallyOutcome, rule: TallyRule, count: int) -> str:
+    label = Aggregation(rule.aggregation).label.lower()
+    if rule.aggregation == Aggregation.MAJORITY:
+        return _(
+            "%(votes)s/%(count)s phiếu xếp loại không công nhận (ngưỡng công nhận %(threshold)s, %(rule)s)."
+        ) % {
+            "votes": outcome.votes.get(Classification.REJECTED, 0),
+            "count": count,
+            "threshold": rule.pass_threshold,
+            "rule": label,
+        }
+    return _("Điểm tổng hợp %(score)s thấp hơn ngưỡng công nhận %(threshold)s (%(count)s phiếu, %(rule)s).") % {
+        "score": outcome.score,
+        "threshold": rule.pass_threshold,
+        "count": count,
+        "rule": label,
+    }
 
 
-def evaluation_tally(*, movement_model: MovementModel) -> EvaluationResult:
-    """Aggregate the council's sheets and classify the model against the campaign thresholds.
+def evaluation_tally(*, movement_model: MovementModel, rule: TallyRule) -> EvaluationResult:
+    """Aggregate the council's sheets and classify the model under the pinned procedure's rule.
 
-    The score and the classification come from `evaluation_score` and
-    `evaluation_classify`. A model below the pass threshold is REJECTED with the
-    reason recorded; otherwise it waits for the recognition decision.
+    `rule` carries the rubric (criteria, maximum points, weights), the thresholds and the
+    aggregation of the version the process is pinned to; the score and the
+    classification come from the pure `tally_outcome`. The result keeps that rubric and
+    the version's id. A model below the pass threshold is REJECTED with the reason
+    recorded; otherwise it waits for the recognition decision.
     """
     require_stage(movement_model, ModelStage.EVALUATION)
-    campaign = movement_model.campaign
     sheets = list(movement_model.council_scores.all())
     if not sheets:
         raise ValidationError(_("Chưa có phiếu chấm điểm nào."))
-    max_total = sum(c.max_points for c in rubric_for(movement_model)) or 100
-    score = evaluation_score(
-        totals=[sheet.total for sheet in sheets], max_total=max_total, aggregation=campaign.aggregation
-    )
-    classification = evaluation_classify(
-        score=score,
-        pass_threshold=campaign.pass_threshold,
-        outstanding_threshold=campaign.outstanding_threshold,
-    )
+    if rule.has_weights:
+        sheets = list(movement_model.council_scores.prefetch_related("items__criterion"))
+    outcome = tally_outcome(totals=_sheet_totals(sheets, rule), rule=rule)
+    score, classification = outcome.score, outcome.classification
 
     with transaction.atomic():
         result = EvaluationResult.objects.create(
             movement_model=movement_model,
-            aggregation=campaign.aggregation,
+            aggregation=rule.aggregation,
             score=score,
-            pass_threshold=campaign.pass_threshold,
-            outstanding_threshold=campaign.outstanding_threshold,
+            pass_threshold=rule.pass_threshold,
+            outstanding_threshold=rule.outstanding_threshold,
             member_count=len(sheets),
             classification=classification,
+            rubric=[criterion.as_dict() for criterion in rule.criteria],
+            procedure_version_id=rule.procedure_version_id,
         )
         movement_model.final_score = score
         if classification == Classification.REJECTED:
             movement_model.stage = ModelStage.REJECTED
-            movement_model.outcome_reason = _(
-                "Điểm tổng hợp %(score)s thấp hơn ngưỡng công nhận %(threshold)s (%(count)s phiếu, %(rule)s)."
-            ) % {
-                "score": score,
-                "threshold": campaign.pass_threshold,
-                "count": len(sheets),
-                "rule": campaign.get_aggregation_display().lower(),
-            }
+            movement_model.outcome_reason = _rejection_reason(outcome=outcome, rule=rule, count=len(sheets))
         else:
             movement_model.stage = ModelStage.RECOGNITION
         movement_model.save(update_fields=["final_score", "stage", "outcome_reason", "updated_at"])
@@ -231,13 +241,20 @@ def evaluation_tally(*, movement_model: MovementModel) -> EvaluationResult:
             reason=movement_model.outcome_reason,
             payload={
                 "result": result.pk,
-                "aggregation": campaign.aggregation,
+                "version": rule.procedure_version_id,
+                "aggregation": rule.aggregation,
                 "member_totals": {str(sheet.member_id): sheet.total for sheet in sheets},
-                "max_total": max_total,
+                "max_total": _plain_number(outcome.max_total),
                 "score": str(score),
-                "pass_threshold": str(campaign.pass_threshold),
-                "outstanding_threshold": str(campaign.outstanding_threshold),
+                "pass_threshold": str(rule.pass_threshold),
+                "outstanding_threshold": str(rule.outstanding_threshold),
                 "classification": classification,
+                **({"votes": outcome.votes} if outcome.votes else {}),
             },
         )
     return result
+
+
+def _plain_number(value: Decimal):
+    """A whole number as an int, else its decimal string (JSON payloads keep no floats)."""
+    return int(value) if value == value.to_integral_value() else str(value.normalize())

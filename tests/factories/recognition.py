@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from recognition.models import (
+    Aggregation,
     Campaign,
     Classification,
     CollectiveKind,
@@ -86,10 +87,6 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     organising_unit = factory.SubFactory(UnitFactory)
     registration_opens_on = factory.LazyAttribute(lambda campaign: datetime.date(campaign.year, 1, 1))
     registration_closes_on = factory.LazyAttribute(lambda campaign: datetime.date(campaign.year, 12, 31))
-    # As read back from the database (two decimals), so payloads match what a real campaign gives.
-    pass_threshold = Decimal("70.00")
-    outstanding_threshold = Decimal("90.00")
-    aggregation = Campaign.Aggregation.MEAN
 
 
 class MovementModelFactory(factory.django.DjangoModelFactory):
@@ -134,7 +131,7 @@ class EvaluationResultFactory(factory.django.DjangoModelFactory):
         model = EvaluationResult
 
     movement_model = factory.SubFactory(MovementModelFactory, stage=ModelStage.RECOGNITION)
-    aggregation = Campaign.Aggregation.MEAN
+    aggregation = Aggregation.MEAN
     score = Decimal("80.00")
     pass_threshold = Decimal("70")
     outstanding_threshold = Decimal("90")

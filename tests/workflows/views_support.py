@@ -3,9 +3,9 @@
 from django.utils import timezone
 
 from recognition.models import MovementModel
-from recognition.services.review import rubric_for
 from workflows.flows import RecognitionFlow
 from workflows.models import RecognitionTask
+from workflows.pinning import pinned_rubric
 
 REGISTER_URL = "/models/register/"
 
@@ -63,7 +63,7 @@ def do_task(client, *, movement_model, node_name: str, user, data: dict):
 
 
 def scores(movement_model, points: int) -> dict:
-    return {f"criterion_{criterion.code}": str(points) for criterion in rubric_for(movement_model)}
+    return {f"criterion_{criterion.code}": str(points) for criterion in pinned_rubric(movement_model)}
 
 
 def survey_data(**overrides) -> dict:
