@@ -21,11 +21,11 @@ from procedures.selectors import version_in_force
 from procedures.services import national_version_ensure
 from recognition.audit_context import workflow_scope
 from recognition.roles import Role
-from recognition.services.review import evaluation_tally
 
 from .activations import AuditedFlowMixin
 from .models import RecognitionProcess, RecognitionTask
 from .nodes import ActingUnit, FanOut, HumanTask
+from .pinning import pinned_evaluation_tally
 from .views.tasks import TaskFormView
 
 
@@ -164,7 +164,7 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
 
     def tally_scores(self, activation):
         with workflow_scope(process_id=activation.process.pk, task_id=activation.task.pk):
-            evaluation_tally(movement_model=activation.process.movement_model)
+            pinned_evaluation_tally(activation.process.movement_model)
 
     def has_view_permission(self, user, obj=None):
         from .selectors import process_visible_to
