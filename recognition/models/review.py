@@ -1,7 +1,5 @@
 """Review steps: dossier checks, the survey report, council scores and the tally."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -123,10 +121,6 @@ class EvaluationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.movement_model}: {self.score} ({self.classification})"
-
-    @property
-    def max_total(self):
-        return sum((Decimal(str(c.get("weight", 1))) * c["max_points"] for c in self.rubric), Decimal(0)) or Decimal(100)
 
     @property
     def is_passed(self) -> bool:

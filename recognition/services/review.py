@@ -179,9 +179,7 @@ def _sheet_totals(sheets: list[CouncilScore], rule: TallyRule) -> list:
 def _rejection_reason(*, outcome: TallyOutcome, rule: TallyRule, count: int) -> str:
     label = Aggregation(rule.aggregation).label.lower()
     if rule.aggregation == Aggregation.MAJORITY:
-        return _(
-            "%(votes)s/%(count)s phiếu xếp loại không công nhận (ngưỡng công nhận %(threshold)s, %(rule)s)."
-        ) % {
+        return _("%(votes)s/%(count)s phiếu xếp loại không công nhận (ngưỡng công nhận %(threshold)s, %(rule)s).") % {
             "votes": outcome.votes.get(Classification.REJECTED, 0),
             "count": count,
             "threshold": rule.pass_threshold,
