@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from procedures.selectors import _published_spec
 from recognition.models import Campaign, Field, UnitKind
 from recognition.roles import Role
 from tests.accounts.support import SecondFactorClient
@@ -22,6 +23,14 @@ def pytest_configure(config):
 def client():
     """Like pytest-django's, but force_login passes the second factor for admins and auditors."""
     return SecondFactorClient()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pinned_specs():
+    """Parsed versions are kept per worker by id; a rolled-back test may reuse an id for another spec."""
+    _published_spec.cache_clear()
+    yield
+    _published_spec.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -152,8 +152,11 @@ def test_no_supervisor_above_the_province_is_reported_not_crashed(world, registe
 
 
 @pytest.mark.django_db
-def test_escalation_policy_reassigns_an_owned_overdue_task(world, registered, settings):
+def test_escalation_policy_reassigns_an_owned_overdue_task(world, dossier, settings):
+    # The first version's check_dossier escalation reassigns (the settings are its defaults).
     settings.KHEO_ESCALATION_REASSIGN_STAGES = ["check_dossier"]
+    with time_machine.travel(at(2026, 4, 24, 10, 0), tick=False):
+        registered = model_register(world, dossier)
     deputy = user_with_role(role=Role.STANDING_BODY, unit=world.province, username="thuongtruc_pho")
     task = open_task(registered, "check_dossier")
     from workflows.services import task_claim

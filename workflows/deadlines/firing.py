@@ -27,19 +27,22 @@ from viewflow.workflow.status import STATUS
 from notifications.dispatch import deliveries_batched
 from notifications.models import NotificationKind
 from notifications.services import NotificationDraft, notifications_create_many
+from procedures.spec import EscalationLevel
 from recognition.models import AuditAction
 from recognition.services.audit import audit_batch, audit_record
 
 from .calendar import working_calendar
 from .escalation import route_reassigns, supervisor_chain
 from .models import DeadlineSlot
-from .planning import task_context, task_url
-from .policy import DeadlinePolicy, deadline_policy
+from .planning import task_context, task_stage_deadlines, task_url
 from .recipients import Recipients, task_candidates, task_reminder_recipients
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# A slot planned under a level its version no longer lists (it cannot happen for a pinned
+# version, which never changes): the standing body of the units above is told.
+DEFAULT_SUPERVISOR_ROLE = "standing_body"
 _RELATED = (
     "task__process__movement_model",
     "task__process__registering_unit",
@@ -64,7 +67,6 @@ class _BatchFailed(Exception):
 def deadline_slots_fire(*, slot_ids: list[int], now: datetime | None = None) -> FireReport:
     """Fire the given slots in due order; a failing slot is recorded and never stops the others."""
     now = now or timezone.now()
-    policy = deadline_policy()
     report = FireReport()
     rows = list(
         DeadlineSlot.objects.filter(pk__in=slot_ids)
@@ -76,16 +78,16 @@ def deadline_slots_fire(*, slot_ids: list[int], now: datetime | None = None) -> 
     with deliveries_batched():
         if len(pending) > 1:
             try:
-                _fire_together(pending=pending, now=now, policy=policy, report=report)
+                _fire_together(pending=pending, now=now, report=report)
                 return report
             except Exception:  # noqa: BLE001 - fall back to one slot at a time, which records the culprit
                 logger.info("Firing %d slots together failed; firing them one by one", len(pending), exc_info=True)
         for slot_id, process_id in pending:
-            _fire_alone(slot_id=slot_id, process_id=process_id, now=now, policy=policy, report=report)
+            _fire_alone(slot_id=slot_id, process_id=process_id, now=now, report=report)
     return report
 
 
-def _fire_together(*, pending, now: datetime, policy: DeadlinePolicy, report: FireReport) -> None:
+def _fire_together(*, pending, now: datetime, report: FireReport) -> None:
     from workflows.flows import RecognitionFlow
 
     ids = [pk for pk, _process in pending]
@@ -108,7 +110,7 @@ def _fire_together(*, pending, now: datetime, policy: DeadlinePolicy, report: Fi
         if claimed != len(ids):
             raise _BatchFailed("another worker fired some of these slots")
         slots = list(DeadlineSlot.objects.filter(pk__in=ids).select_related(*_RELATED).order_by("fire_at", "pk"))
-        firing = _Firing(now=now, policy=policy)
+        firing = _Firing(now=now)
         # The chunk's audit records (one chain per model) go in with one insert.
         with audit_batch():
             for slot in slots:
@@ -138,7 +140,7 @@ def _outcomes_save(slots: list[DeadlineSlot]) -> None:
         )
 
 
-def _fire_alone(*, slot_id: int, process_id: int, now: datetime, policy: DeadlinePolicy, report: FireReport) -> None:
+def _fire_alone(*, slot_id: int, process_id: int, now: datetime, report: FireReport) -> None:
     from workflows.flows import RecognitionFlow
 
     try:
@@ -150,7 +152,7 @@ def _fire_alone(*, slot_id: int, process_id: int, now: datetime, policy: Deadlin
                 report.already_done.append(slot_id)
                 return
             slot = DeadlineSlot.objects.select_related(*_RELATED).get(pk=slot_id)
-            firing = _Firing(now=now, policy=policy)
+            firing = _Firing(now=now)
             with audit_batch():
                 outcome = firing.fire(slot)
             firing.flush()
@@ -186,9 +188,8 @@ class _Firing:
     flow lock of its process. `flush` writes the collected notifications.
     """
 
-    def __init__(self, *, now: datetime, policy: DeadlinePolicy):
+    def __init__(self, *, now: datetime):
         self.now = now
-        self.policy = policy
         self.calendar = working_calendar()
         self.drafts: list[NotificationDraft] = []
         self._candidates: dict[tuple, list] = {}
@@ -217,10 +218,15 @@ class _Firing:
             self._candidates[key] = list(task_candidates(unit_id=task.unit_id, permission=task.owner_permission))
         return task_reminder_recipients(task=task, candidates=self._candidates[key])
 
-    def _chain(self, unit_id: int | None) -> list:
-        if unit_id not in self._chains:
-            self._chains[unit_id] = supervisor_chain(unit_id=unit_id, role=self.policy.supervisor_role)
-        return self._chains[unit_id]
+    def _chain(self, unit_id: int | None, role: str) -> list:
+        if (unit_id, role) not in self._chains:
+            self._chains[unit_id, role] = supervisor_chain(unit_id=unit_id, role=role)
+        return self._chains[unit_id, role]
+
+    def _escalation_level(self, task, level: int) -> EscalationLevel | None:
+        """The level as the task's pinned version defines it (its supervisor role, whether it reassigns)."""
+        rules = task_stage_deadlines(task=task)
+        return rules.escalation_level(level) if rules is not None else None
 
     def _audit(self, slot, task, *, action: str, payload: dict) -> None:
         audit_record(
@@ -254,7 +260,9 @@ class _Firing:
 
     def _escalate(self, slot, task) -> dict:
         level = int(slot.rule.rsplit("-", 1)[1])
-        chain = self._chain(task.unit_id)
+        escalation = self._escalation_level(task, level)
+        role = escalation.supervisor_role if escalation else DEFAULT_SUPERVISOR_ROLE
+        chain = self._chain(task.unit_id, role)
         overdue_days = self.calendar.working_days_between(task.due_on, timezone.localdate(slot.fire_at))
         recipients = Recipients()
         supervising_unit = None
@@ -289,14 +297,17 @@ class _Firing:
             "overdue_working_days": overdue_days,
         }
         self._audit(slot, task, action=AuditAction.ESCALATED, payload=payload)
-        if level == 1 and self._reassigns(task):
+        if self._reassigns(task, level=level, escalation=escalation):
             payload["reassigned_to"] = self._reassign_to_supervisor(slot, task, recipients.users, context, url)
         return payload
 
-    def _reassigns(self, task) -> bool:
-        return task.status == STATUS.ASSIGNED and (
-            task.flow_task.name in self.policy.reassign_stages or route_reassigns(unit_id=task.unit_id)
-        )
+    def _reassigns(self, task, *, level: int, escalation: EscalationLevel | None) -> bool:
+        """The version's level says so, or (at level 1) the unit's escalation route does."""
+        if task.status != STATUS.ASSIGNED:
+            return False
+        if escalation is not None and escalation.reassign:
+            return True
+        return level == 1 and route_reassigns(unit_id=task.unit_id)
 
     def _reassign_to_supervisor(self, slot, task, holders: list, context: dict, url: str) -> str | None:
         """Hand an overdue owned task to the first supervisor allowed to do it; None when nobody is."""

@@ -7,7 +7,7 @@ task, its deadline and its "new task" notifications commit or roll back together
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.db import connection
 from django.utils import timezone
@@ -17,11 +17,12 @@ from viewflow.workflow.status import STATUS
 from notifications.dispatch import deliver_soon
 from notifications.models import Notification, NotificationKind
 from notifications.services import NotificationDraft, notification_rows_build
+from procedures.selectors import spec_for_version_id
 from recognition.savepoints import markers_alive, savepoint_marker
 
 from .calendar import WorkingCalendar, local_moment, working_calendar
 from .models import DeadlineSlot
-from .policy import DeadlinePolicy, deadline_policy
+from .policy import StageDeadlines, deadline_policy, notify_time, settings_stage_deadlines, stage_deadlines
 from .recipients import task_reminder_recipients
 from .statements import Statement, insert_statement, statements_run
 
@@ -31,7 +32,17 @@ class DeadlinePlan:
     due_on: date
     budget: int
     calendar: WorkingCalendar
-    policy: DeadlinePolicy
+    rules: StageDeadlines
+    notify_at: time
+
+
+def task_stage_deadlines(*, task) -> StageDeadlines | None:
+    """The deadlines of the task's stage in the version its process is pinned to (no query: cached per worker)."""
+    stage = task.flow_task.name
+    version_id = task.process.procedure_version_id
+    if version_id is None:
+        return settings_stage_deadlines(deadline_policy(), stage)
+    return stage_deadlines(spec_for_version_id(version_id), stage)
 
 
 def task_due_date_plan(*, task, now: datetime) -> DeadlinePlan | None:
@@ -39,18 +50,16 @@ def task_due_date_plan(*, task, now: datetime) -> DeadlinePlan | None:
 
     Called before the task row is written, so the row is inserted with them.
     """
-    policy = deadline_policy()
-    stage = task.flow_task.name
-    sla = policy.sla_for(stage)
-    if sla is None:
+    rules = task_stage_deadlines(task=task)
+    if rules is None:
         return None
     calendar = _calendar()
-    budget = sla
-    if stage in policy.clock_paused_stages:
-        budget = max(sla - _working_days_used(task=task, calendar=calendar), 0)
+    budget = rules.sla_working_days
+    if rules.clock_paused:
+        budget = max(budget - _working_days_used(task=task, calendar=calendar), 0)
     task.due_on = calendar.add_working_days(timezone.localdate(now), budget)
     task.sla_working_days = budget
-    return DeadlinePlan(due_on=task.due_on, budget=budget, calendar=calendar, policy=policy)
+    return DeadlinePlan(due_on=task.due_on, budget=budget, calendar=calendar, rules=rules, notify_at=notify_time())
 
 
 def task_deadline_start(
@@ -73,7 +82,12 @@ def task_deadline_start(
     slots = []
     if plan is not None:
         slots = deadline_slots_plan(
-            task_id=task.pk, due_on=plan.due_on, now=now, calendar=plan.calendar, policy=plan.policy
+            task_id=task.pk,
+            due_on=plan.due_on,
+            now=now,
+            calendar=plan.calendar,
+            rules=plan.rules,
+            notify_at=plan.notify_at,
         )
     start = _TaskStart(slots=slots, notification=_new_task_notification(task=task))
     batch = _batch.get()
@@ -186,7 +200,7 @@ def _working_days_used(*, task, calendar: WorkingCalendar) -> int:
 
 
 def deadline_slots_plan(
-    *, task_id: int, due_on: date, now: datetime, calendar: WorkingCalendar, policy: DeadlinePolicy
+    *, task_id: int, due_on: date, now: datetime, calendar: WorkingCalendar, rules: StageDeadlines, notify_at: time
 ) -> list[DeadlineSlot]:
     """The reminder slots (before and on the due day) and the escalation levels after it.
 
@@ -195,21 +209,17 @@ def deadline_slots_plan(
     """
     slots = []
     today = timezone.localdate(now)
-    for offset in policy.reminder_offsets:
+    for offset in rules.reminder_offsets:
         day = calendar.subtract_working_days(due_on, -offset)
         if offset < 0 and day <= today:
             continue
-        slots.append(
-            _slot(task_id, DeadlineSlot.Kind.REMINDER, f"reminder.d{offset}", local_moment(day, policy.notify_at))
-        )
+        slots.append(_slot(task_id, DeadlineSlot.Kind.REMINDER, f"reminder.d{offset}", local_moment(day, notify_at)))
     after = 0
-    for level, delay in enumerate(policy.escalation_delays, start=1):
-        after += delay
+    for level, escalation in enumerate(rules.escalation, start=1):
+        after += escalation.after_working_days
         day = calendar.add_working_days(due_on, after)
         slots.append(
-            _slot(
-                task_id, DeadlineSlot.Kind.ESCALATION, f"escalation.level-{level}", local_moment(day, policy.notify_at)
-            )
+            _slot(task_id, DeadlineSlot.Kind.ESCALATION, f"escalation.level-{level}", local_moment(day, notify_at))
         )
     return slots
 

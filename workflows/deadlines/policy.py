@@ -1,8 +1,16 @@
-"""The configured periods: SLA per stage, reminder offsets, escalation delays.
+"""The periods of a task: SLA, reminder offsets, escalation levels, clock pause.
 
-Defaults live in settings (`KHEO_STAGE_SLA_WORKING_DAYS`, `KHEO_REMINDER_OFFSETS_WORKING_DAYS`,
-`KHEO_ESCALATION_DELAYS_WORKING_DAYS`, ...). A wrong value stops the start-up with a
-Vietnamese message (system check) and is refused again when a task is planned.
+They come from the procedure version the task's process is pinned to: the `StageSpec` of
+the task's stage, or for an additional approval step its own SLA with the reminders and
+escalation chain of the stage it follows (`stage_deadlines`). A version published later
+never changes the deadlines of a process started before it.
+
+Settings (`KHEO_STAGE_SLA_WORKING_DAYS`, `KHEO_REMINDER_OFFSETS_WORKING_DAYS`,
+`KHEO_ESCALATION_DELAYS_WORKING_DAYS`, ...) are only the defaults of the first national
+version (`procedures.defaults`), plus the hour slots fire at (`KHEO_DEADLINE_NOTIFY_HOUR`),
+which is the instance's. A wrong value stops the start-up with a Vietnamese message
+(system check). A process with no version (none should remain after the migrations)
+reads the settings' defaults, as the first version would.
 """
 
 from dataclasses import dataclass
@@ -12,6 +20,8 @@ from django.conf import settings
 from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+
+from procedures.spec import EscalationLevel, ProcedureSpec
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,66 @@ class DeadlinePolicy:
 
     def sla_for(self, stage: str) -> int | None:
         return self.sla_working_days.get(stage)
+
+
+@dataclass(frozen=True)
+class StageDeadlines:
+    """What a version says about the deadlines of one stage's tasks."""
+
+    sla_working_days: int
+    reminder_offsets: tuple[int, ...]  # sorted, once each
+    escalation: tuple[EscalationLevel, ...]  # level 1 first
+    clock_paused: bool
+
+    def escalation_level(self, level: int) -> EscalationLevel | None:
+        return self.escalation[level - 1] if 0 < level <= len(self.escalation) else None
+
+
+def stage_deadlines(spec: ProcedureSpec, stage: str) -> StageDeadlines | None:
+    """The deadlines of a stage (a backbone node or an approval step's key) in a version; None: no due date."""
+    stage_spec = spec.stage(stage)
+    if stage_spec is not None:
+        return StageDeadlines(
+            sla_working_days=stage_spec.sla_working_days,
+            reminder_offsets=tuple(sorted(set(stage_spec.reminder_offsets))),
+            escalation=tuple(stage_spec.escalation),
+            clock_paused=stage_spec.clock_paused,
+        )
+    step = spec.approval_step(stage)
+    if step is None:
+        return None
+    anchor = spec.stage(step.after)
+    return StageDeadlines(
+        sla_working_days=step.sla_working_days,
+        reminder_offsets=tuple(sorted(set(anchor.reminder_offsets))) if anchor else (-2, 0),
+        escalation=tuple(anchor.escalation) if anchor else (),
+        clock_paused=False,
+    )
+
+
+def settings_stage_deadlines(policy: "DeadlinePolicy", stage: str) -> StageDeadlines | None:
+    """The settings' defaults for a stage (a process that has no version)."""
+    sla = policy.sla_for(stage)
+    if sla is None:
+        return None
+    return StageDeadlines(
+        sla_working_days=sla,
+        reminder_offsets=policy.reminder_offsets,
+        escalation=tuple(
+            EscalationLevel(
+                after_working_days=delay,
+                supervisor_role=policy.supervisor_role,
+                reassign=stage in policy.reassign_stages,
+            )
+            for delay in policy.escalation_delays
+        ),
+        clock_paused=stage in policy.clock_paused_stages,
+    )
+
+
+def notify_time() -> time:
+    """The local time of day at which slots fire (the instance's, not a version's)."""
+    return time(getattr(settings, "KHEO_DEADLINE_NOTIFY_HOUR", 8))
 
 
 def policy_problems(*, sla_working_days: dict, reminder_offsets, escalation_delays, notify_hour) -> list[str]:

@@ -8,20 +8,18 @@ import pytest
 
 from workflows.deadlines.calendar import WorkingCalendar
 from workflows.deadlines.planning import deadline_slots_cancel, deadline_slots_plan, task_due_date_plan
-from workflows.deadlines.policy import DeadlinePolicy
+from procedures.spec import EscalationLevel
+from workflows.deadlines.policy import StageDeadlines
 from workflows.flows import RecognitionFlow
 from workflows.models import DeadlineSlot, RecognitionProcess, RecognitionTask
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 LAW = WorkingCalendar()
-POLICY = DeadlinePolicy(
-    sla_working_days={"survey": 3},
+RULES = StageDeadlines(
+    sla_working_days=3,
     reminder_offsets=(-2, 0),
-    escalation_delays=(1, 3),
-    notify_at=time(8),
-    supervisor_role="standing_body",
-    reassign_stages=frozenset(),
-    clock_paused_stages=frozenset(),
+    escalation=(EscalationLevel(1, "standing_body"), EscalationLevel(3, "standing_body")),
+    clock_paused=False,
 )
 
 
@@ -29,8 +27,8 @@ def at(*args) -> datetime:
     return datetime(*args, tzinfo=HCM)
 
 
-def plan(*, due_on: date, now: datetime, policy=POLICY) -> list[tuple]:
-    slots = deadline_slots_plan(task_id=7, due_on=due_on, now=now, calendar=LAW, policy=policy)
+def plan(*, due_on: date, now: datetime, rules=RULES, notify_at=time(8)) -> list[tuple]:
+    slots = deadline_slots_plan(task_id=7, due_on=due_on, now=now, calendar=LAW, rules=rules, notify_at=notify_at)
     assert {(slot.task_id, slot.state) for slot in slots} <= {(7, "pending")}
     assert all(slot.next_attempt_at == slot.fire_at for slot in slots)
     return [(slot.kind, slot.rule, slot.fire_at) for slot in slots]
@@ -65,9 +63,9 @@ def test_an_early_reminder_on_or_before_the_creation_day_is_not_planned():
 
 
 def test_slots_fire_at_the_configured_hour_on_working_days():
-    policy = DeadlinePolicy(**{**POLICY.__dict__, "notify_at": time(14), "escalation_delays": (2,)})
+    rules = StageDeadlines(**{**RULES.__dict__, "escalation": (EscalationLevel(2, "standing_body"),)})
     # due Friday 6/3: the level-1 escalation two working days later is Tuesday 10/3
-    assert plan(due_on=date(2026, 3, 6), now=at(2026, 3, 2, 9), policy=policy)[-1] == (
+    assert plan(due_on=date(2026, 3, 6), now=at(2026, 3, 2, 9), rules=rules, notify_at=time(14))[-1] == (
         "escalation",
         "escalation.level-1",
         at(2026, 3, 10, 14),
@@ -75,7 +73,9 @@ def test_slots_fire_at_the_configured_hour_on_working_days():
 
 
 def stage_task(name: str, **extra):
-    return SimpleNamespace(flow_task=SimpleNamespace(name=name), pk=None, **extra)
+    """A task of a process with no pinned version: the settings' defaults apply (as the first version's)."""
+    unpinned = SimpleNamespace(procedure_version_id=None)
+    return SimpleNamespace(flow_task=SimpleNamespace(name=name), pk=None, process=unpinned, **extra)
 
 
 @pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_a_task_gets_its_stages_budget_counted_from_its_creation_day(settings):
     result = task_due_date_plan(task=task, now=at(2026, 3, 6, 23, 30))  # Friday evening in Hồ Chí Minh City
     assert (task.due_on, task.sla_working_days) == (date(2026, 3, 11), 3)
     assert (result.due_on, result.budget, result.calendar) == (date(2026, 3, 11), 3, LAW)
-    assert result.policy.sla_for("survey") == 3
+    assert result.rules.sla_working_days == 3
 
 
 @pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_a_paused_stage_resumes_with_what_its_earlier_tasks_left(settings):
     _finished_task(process, check, at(2026, 3, 9, 11), None)  # still open: not counted
     _finished_task(process, RecognitionFlow.revise, at(2026, 3, 2, 9), at(2026, 3, 6, 9))  # another stage
     _finished_task(other_process, check, at(2026, 3, 2, 9), at(2026, 3, 6, 9))  # another process
-    task = SimpleNamespace(flow_task=check, process_id=process.pk, pk=None)
+    task = SimpleNamespace(flow_task=check, process_id=process.pk, process=process, pk=None)
     result = task_due_date_plan(task=task, now=at(2026, 3, 10, 9))
     assert (task.sla_working_days, task.due_on, result.budget) == (2, date(2026, 3, 12), 2)
 
@@ -125,7 +125,7 @@ def test_a_spent_budget_is_due_the_same_day_not_earlier(settings):
     process = RecognitionProcess.objects.create(flow_class=RecognitionFlow)
     check = RecognitionFlow.check_dossier
     _finished_task(process, check, at(2026, 3, 2, 9), at(2026, 3, 6, 9))  # 4 working days used
-    task = SimpleNamespace(flow_task=check, process_id=process.pk, pk=None)
+    task = SimpleNamespace(flow_task=check, process_id=process.pk, process=process, pk=None)
     task_due_date_plan(task=task, now=at(2026, 3, 7, 9))  # a Saturday: due the next working day
     assert (task.sla_working_days, task.due_on) == (0, date(2026, 3, 9))
 
@@ -136,7 +136,7 @@ def test_an_unpaused_stage_gets_its_full_period_again(settings):
     settings.KHEO_DEADLINE_CLOCK_PAUSED_STAGES = []
     process = RecognitionProcess.objects.create(flow_class=RecognitionFlow)
     _finished_task(process, RecognitionFlow.check_dossier, at(2026, 3, 2, 9), at(2026, 3, 6, 9))
-    task = SimpleNamespace(flow_task=RecognitionFlow.check_dossier, process_id=process.pk, pk=None)
+    task = SimpleNamespace(flow_task=RecognitionFlow.check_dossier, process_id=process.pk, process=process, pk=None)
     task_due_date_plan(task=task, now=at(2026, 3, 9, 9))
     assert task.sla_working_days == 5
 

@@ -88,8 +88,10 @@ def test_starting_a_task_without_a_saved_due_date_writes_it_with_its_slots_and_m
 
 
 def test_starting_a_task_of_a_stage_without_a_period_sends_only_the_message(world, dossier, settings):
-    settings.KHEO_STAGE_SLA_WORKING_DAYS = {}
+    # Every stage of a version has a period; an unpinned process reads the settings, here without one.
     model = model_register(world, dossier)
+    model.process.procedure_version = None
+    settings.KHEO_STAGE_SLA_WORKING_DAYS = {}
     task = RecognitionTask.objects.create(
         process=model.process,
         flow_task=RecognitionFlow.survey,
