@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from procedures.spec import EscalationLevel
 from workflows.deadlines.calendar import WorkingCalendar
 from workflows.deadlines.planning import deadline_slots_cancel, deadline_slots_plan, task_due_date_plan
-from procedures.spec import EscalationLevel
 from workflows.deadlines.policy import StageDeadlines
 from workflows.flows import RecognitionFlow
 from workflows.models import DeadlineSlot, RecognitionProcess, RecognitionTask
