@@ -19,6 +19,7 @@ Imported only after `django.setup()`.
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,16 +29,16 @@ from django.test import override_settings
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from recognition.models import MovementModel
+from recognition.models import Aggregation, Criterion, MovementModel
 from recognition.services.audit import audit_suspended
 from recognition.services.decisions import model_recognise
 from recognition.services.registration import model_register
 from recognition.services.replication import model_close, replication_record
-from recognition.services.review import council_score_submit, dossier_review_record
+from recognition.services.review import council_score_submit, dossier_review_record, evaluation_tally
 from recognition.services.review import survey_report_submit as survey_report_write
+from recognition.services.tally import RubricCriterion, TallyRule
 from workflows import forms
 from workflows.exceptions import TaskNotAvailable
-from workflows.pinning import pinned_evaluation_tally
 
 from .bare_flow import BareFlow, bare_claim
 from .tasks import peer_task_created
@@ -87,10 +88,27 @@ def _survey(movement_model, user, form, tally):
     )
 
 
+def _live_rubric(movement_model) -> tuple[RubricCriterion, ...]:
+    """The peer has no procedure versions: it reads today's criteria (one query), as a team would."""
+    criteria = Criterion.objects.filter(applies_to=movement_model.collective_kind, is_active=True)
+    return tuple(RubricCriterion(code=c.code, name=c.name, max_points=c.max_points) for c in criteria)
+
+
+class _PeerScoreForm(forms.CouncilScoreForm):
+    def __init__(self, *args, movement_model, user, **kwargs):
+        super().__init__(*args, movement_model=movement_model, user=user, rubric=_live_rubric(movement_model), **kwargs)
+
+
 def _evaluate(movement_model, user, form, tally):
     council_score_submit(movement_model=movement_model, member=user, points=form.points(), rubric=form.rubric)
     if tally:
-        pinned_evaluation_tally(movement_model)
+        rule = TallyRule(
+            criteria=_live_rubric(movement_model),
+            pass_threshold=Decimal("70"),
+            outstanding_threshold=Decimal("90"),
+            aggregation=Aggregation.MEAN,
+        )
+        evaluation_tally(movement_model=movement_model, rule=rule)
 
 
 def _recognise(movement_model, user, form, tally):
@@ -118,7 +136,7 @@ def _replicate(movement_model, user, form, tally):
 PEER_STEPS = {
     "check_dossier": (forms.DossierCheckForm, _check_dossier),
     "survey": (forms.SurveyForm, _survey),
-    "evaluate": (forms.CouncilScoreForm, _evaluate),
+    "evaluate": (_PeerScoreForm, _evaluate),
     "recognise": (forms.RecognitionForm, _recognise),
     "replicate": (forms.ReplicationForm, _replicate),
 }

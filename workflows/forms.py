@@ -89,9 +89,9 @@ class CouncilScoreForm(TaskForm):
 
     comment = forms.CharField(label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, movement_model, user, **kwargs):
+    def __init__(self, *args, movement_model, user, rubric=None, **kwargs):
         super().__init__(*args, movement_model=movement_model, user=user, **kwargs)
-        self.rubric = pinned_rubric(movement_model)
+        self.rubric = pinned_rubric(movement_model) if rubric is None else tuple(rubric)
         for criterion in self.rubric:
             self.fields[f"criterion_{criterion.code}"] = forms.IntegerField(
                 label=f"{criterion.name} (0–{criterion.max_points})",

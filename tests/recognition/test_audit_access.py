@@ -200,6 +200,7 @@ def test_evaluation_explanation(client, world, dossier):
     assert [sheet["member"] for sheet in data["sheets"]] == ["hoidong1", "hoidong2", "hoidong3"]
     assert data["sheets"][0]["points"] == dict.fromkeys(CRITERIA, 15)
     assert data["sheets"][0]["normalised"] == "75.00"
+    assert (data["max_total"], data["rubric_stored"]) == ("100", True)
     assert data["results"] == [
         {
             "aggregation": "mean",
@@ -207,6 +208,7 @@ def test_evaluation_explanation(client, world, dossier):
             "pass_threshold": "70.00",
             "outstanding_threshold": "90.00",
             "member_count": 3,
+            "procedure_version_id": model.process.procedure_version_id,
             "classification": "recognised",
             "classification_label": "Công nhận",
             "created_at": data["results"][0]["created_at"],

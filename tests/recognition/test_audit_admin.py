@@ -16,9 +16,6 @@ def campaign_form(campaign, **overrides):
         "organising_unit": campaign.organising_unit_id,
         "registration_opens_on": campaign.registration_opens_on.isoformat(),
         "registration_closes_on": campaign.registration_closes_on.isoformat(),
-        "pass_threshold": "70",
-        "outstanding_threshold": "90",
-        "aggregation": "mean",
         "audit_reason": "",
     }
     data.update(overrides)
@@ -30,30 +27,38 @@ def test_change_is_recorded_with_reason_and_before_after(client, world):
     url = f"/admin/recognition/campaign/{world.campaign.pk}/change/"
     response = client.post(
         url,
-        campaign_form(world.campaign, pass_threshold="75", audit_reason="Ban Chỉ đạo nâng ngưỡng theo Kết luận số 3."),
+        campaign_form(
+            world.campaign,
+            registration_closes_on=f"{world.campaign.year}-10-31",
+            audit_reason="Ban Chỉ đạo rút ngắn hạn đăng ký theo Kết luận số 3.",
+        ),
     )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
 
     world.campaign.refresh_from_db()
-    assert str(world.campaign.pass_threshold) == "75.00"
+    closes_before = f"{world.campaign.year}-12-31"
+    assert world.campaign.registration_closes_on.isoformat() == f"{world.campaign.year}-10-31"
     record = AuditEvent.objects.get(action="reference_changed")
     assert record.actor == world.admin
     assert record.movement_model is None and record.chain_key == "global"
-    assert record.reason == "Ban Chỉ đạo nâng ngưỡng theo Kết luận số 3."
+    assert record.reason == "Ban Chỉ đạo rút ngắn hạn đăng ký theo Kết luận số 3."
     assert record.payload["model"] == "recognition.campaign"
     assert record.payload["object"] == world.campaign.pk
-    assert record.payload["changes"] == {"pass_threshold": {"before": "70.00", "after": "75.00"}}
+    assert record.payload["changes"] == {
+        "registration_closes_on": {"before": closes_before, "after": f"{world.campaign.year}-10-31"}
+    }
 
 
 def test_change_without_reason_is_refused_and_changes_nothing(client, world):
     client.force_login(world.admin)
     response = client.post(
-        f"/admin/recognition/campaign/{world.campaign.pk}/change/", campaign_form(world.campaign, pass_threshold="50")
+        f"/admin/recognition/campaign/{world.campaign.pk}/change/",
+        campaign_form(world.campaign, registration_closes_on=f"{world.campaign.year}-06-30"),
     )
     assert response.status_code == 200
     assert "audit_reason" in response.context["adminform"].form.errors
     world.campaign.refresh_from_db()
-    assert str(world.campaign.pass_threshold) == "70.00"
+    assert world.campaign.registration_closes_on.isoformat() == f"{world.campaign.year}-12-31"
     assert not AuditEvent.objects.exists()
 
 

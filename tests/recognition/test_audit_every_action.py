@@ -171,9 +171,6 @@ def trail(world, dossier, settings, client):
             "organising_unit": world.province.pk,
             "registration_opens_on": f"{year}-01-01",
             "registration_closes_on": f"{year}-12-31",
-            "pass_threshold": "70",
-            "outstanding_threshold": "90",
-            "aggregation": "median",
         },
     )
     assert response.status_code == 302
@@ -184,11 +181,8 @@ def trail(world, dossier, settings, client):
             "year": year,
             "organising_unit": world.province.pk,
             "registration_opens_on": f"{year}-01-01",
-            "registration_closes_on": f"{year}-12-31",
-            "pass_threshold": "75",
-            "outstanding_threshold": "90",
-            "aggregation": "mean",
-            "audit_reason": "Nâng ngưỡng theo Kết luận số 3.",
+            "registration_closes_on": f"{year}-11-30",
+            "audit_reason": "Rút ngắn hạn đăng ký theo Kết luận số 3.",
         },
     )
     assert response.status_code == 302
@@ -289,7 +283,8 @@ def test_search_shows_every_action_in_vietnamese(client, world, trail, monkeypat
     assert ("Loại dữ liệu", "Lĩnh vực") in deleted.values
     assert ("Thao tác", "Xóa") in deleted.values
     changed = next(entry for entry in entries if entry.event.action == "reference_changed")
-    assert changed.changes == [("Ngưỡng công nhận", "70.00", "75.00")]
+    year = timezone.localdate().year
+    assert changed.changes == [("Hạn đăng ký", f"31/12/{year}", f"30/11/{year}")]
     configured = next(entry for entry in entries if entry.event.action == "flow_configuration_changed")
     assert ("Thao tác", "Thêm") in configured.values
     sealed = next(entry for entry in entries if entry.event.action == "audit_sealed")
