@@ -225,7 +225,9 @@ KHEO_AUDIT_CLOCK_SKEW_SECONDS = 300
 KHEO_ATTACHMENT_ACCEL_PREFIX = env("KHEO_ATTACHMENT_ACCEL_PREFIX", default="")
 
 # Deadlines (workflows.deadlines): SLA of each human task in working days, reminders
-# relative to the due day, escalation levels after it. Checked at start-up.
+# relative to the due day, escalation levels after it. Checked at start-up. Only the
+# defaults of the first national procedure version (procedures.defaults): processes read
+# the version they are pinned to. The notify hour and the lease are the instance's.
 KHEO_STAGE_SLA_WORKING_DAYS = {
     "check_dossier": 5,
     "revise": 10,

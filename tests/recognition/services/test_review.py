@@ -501,3 +501,17 @@ def test_a_majority_rejection_names_the_votes(rubric):
         "2/3 phiếu xếp loại không công nhận (ngưỡng công nhận 70.00, theo xếp loại của đa số thành viên)."
     )
     assert audit_trail(model)[0][3]["votes"] == {"outstanding": 1, "rejected": 2}
+
+
+def test_a_rubric_naming_a_criterion_missing_from_the_catalogue_is_refused(rubric):
+    model = MovementModelFactory(stage=ModelStage.EVALUATION)
+    missing = (*RUBRIC, RubricCriterion("da-xoa", "Đã xóa", 5))
+    with pytest.raises(ValidationError) as error:
+        council_score_submit(
+            movement_model=model,
+            member=UserFactory(),
+            points={"sang-tao": 5, "ben-vung": 5, "da-xoa": 1},
+            rubric=missing,
+        )
+    assert error.value.messages == ["Bộ tiêu chí của quy trình có tiêu chí không còn trong danh mục: da-xoa."]
+    assert CouncilScore.objects.count() == 0
