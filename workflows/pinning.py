@@ -12,7 +12,7 @@ from procedures.services import national_version_ensure
 from procedures.spec import ProcedureSpec
 from recognition.models import EvaluationResult, MovementModel
 from recognition.services.review import evaluation_tally
-from recognition.services.tally import RubricCriterion, TallyRule
+from recognition.services.tally import CENT, RubricCriterion, TallyRule
 
 
 def process_version_id(movement_model: MovementModel) -> int:
@@ -43,8 +43,9 @@ def tally_rule_of(spec: ProcedureSpec, *, collective_kind: str, version_id: int 
     evaluation = spec.evaluation
     return TallyRule(
         criteria=rubric_of(spec, collective_kind),
-        pass_threshold=evaluation.pass_threshold,
-        outstanding_threshold=evaluation.outstanding_threshold,
+        # Two decimals, as the result stores and shows them ("70.00").
+        pass_threshold=evaluation.pass_threshold.quantize(CENT),
+        outstanding_threshold=evaluation.outstanding_threshold.quantize(CENT),
         aggregation=evaluation.aggregation,
         quorum=evaluation.quorum,
         procedure_version_id=version_id,
