@@ -8,6 +8,8 @@ import pytest
 import time_machine
 
 from procedures.services import draft_create, draft_update, version_publish
+from procedures.spec import Aggregation
+from recognition.models import Aggregation as ResultAggregation
 from recognition.models import Criterion, EvaluationResult
 from tests.notifications.support import open_task
 from tests.recognition.audit_support import CRITERIA, check, evaluate, register, survey
@@ -17,6 +19,10 @@ pytestmark = pytest.mark.django_db
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=HCM)
+
+
+def test_the_aggregation_rules_of_versions_and_results_are_the_same_words():
+    assert set(Aggregation.ALL) == set(ResultAggregation.values)
 
 
 def publish(world, version, change) -> object:

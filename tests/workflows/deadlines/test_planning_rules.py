@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from procedures.spec import EscalationLevel
+from procedures.spec import ApprovalStepSpec, EscalationLevel, EvaluationSpec, ProcedureSpec, StageSpec
 from workflows.deadlines.calendar import WorkingCalendar
 from workflows.deadlines.planning import deadline_slots_cancel, deadline_slots_plan, task_due_date_plan
-from workflows.deadlines.policy import StageDeadlines
+from workflows.deadlines.policy import StageDeadlines, stage_deadlines
 from workflows.flows import RecognitionFlow
 from workflows.models import DeadlineSlot, RecognitionProcess, RecognitionTask
 
@@ -160,3 +160,50 @@ def test_finishing_a_task_cancels_only_its_pending_slots():
         (task.pk, "d", "failed"),
         (other.pk, "a", "pending"),
     ]
+
+
+def _spec(**stage_changes):
+    survey = StageSpec(
+        enabled=True,
+        performer_role="survey_team",
+        performer_unit="organiser",
+        sla_working_days=12,
+        reminder_offsets=(0, -3, -3),
+        escalation=(EscalationLevel(2, "chair", reassign=True),),
+        clock_paused=True,
+        **stage_changes,
+    )
+    return ProcedureSpec(
+        stages={"survey": survey},
+        rubric={},
+        evaluation=EvaluationSpec(pass_threshold=70, outstanding_threshold=90, aggregation="mean"),
+        approval_steps=(
+            ApprovalStepSpec(
+                key="mat-tran",
+                title="Thẩm định của Mặt trận",
+                after="survey",
+                performer_role="standing_body",
+                performer_unit="organiser",
+                sla_working_days=3,
+            ),
+        ),
+    )
+
+
+def test_a_stages_deadlines_come_from_its_spec():
+    assert stage_deadlines(_spec(), "survey") == StageDeadlines(
+        sla_working_days=12,
+        reminder_offsets=(-3, 0),  # sorted, once each
+        escalation=(EscalationLevel(2, "chair", reassign=True),),
+        clock_paused=True,
+    )
+    assert stage_deadlines(_spec(), "replicate") is None  # not in this version: no due date
+
+
+def test_an_approval_step_has_its_own_period_and_the_reminders_and_escalation_of_the_stage_it_follows():
+    assert stage_deadlines(_spec(), "mat-tran") == StageDeadlines(
+        sla_working_days=3,
+        reminder_offsets=(-3, 0),
+        escalation=(EscalationLevel(2, "chair", reassign=True),),
+        clock_paused=False,
+    )
