@@ -77,6 +77,7 @@ VALUE_LABELS = {
     "version_number": _("Phiên bản quy trình số"),
     "from_version": _("Từ phiên bản quy trình"),
     "to_version": _("Sang phiên bản quy trình"),
+    "spec_sha256": _("Dấu vân tay nội dung quy trình (SHA-256)"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.
