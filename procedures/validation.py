@@ -42,6 +42,9 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 class Problem:
     where: str  # a path into the spec, e.g. "stages.survey.performer_role", "evaluation.quorum"
     message: str
+    # Names something this instance does not have (a role, level, criterion, dossier field, stage):
+    # an imported document with such a problem is refused (see `reference_problems`).
+    reference: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,11 @@ def spec_problems(spec: ProcedureSpec, context: ValidationContext) -> list[Probl
     return problems
 
 
+def reference_problems(spec: ProcedureSpec, context: ValidationContext) -> list[Problem]:
+    """Only the problems that name what does not exist here (what an import must refuse)."""
+    return [problem for problem in spec_problems(spec, context) if problem.reference]
+
+
 def stage_label(name: str) -> str:
     return str(NODE_LABELS.get(name, name))
 
@@ -85,14 +93,14 @@ def stage_set_problems(spec: ProcedureSpec) -> list[Problem]:
     for name in STANDARD_STAGES:
         if name not in spec.stages:
             message = _("Thiếu cấu hình cho bước chuẩn “%(stage)s”.") % {"stage": name}
-            problems.append(Problem(f"stages.{name}", message))
+            problems.append(Problem(f"stages.{name}", message, reference=True))
     for name, stage in spec.stages.items():
         if name not in STANDARD_STAGES:
             message = _(
                 "Bước “%(stage)s” không có trong quy trình chuẩn (các bước: %(stages)s); "
                 "muốn thêm bước, hãy dùng bước thẩm định bổ sung."
             ) % {"stage": name, "stages": ", ".join(STANDARD_STAGES)}
-            problems.append(Problem(f"stages.{name}", message))
+            problems.append(Problem(f"stages.{name}", message, reference=True))
         elif not stage.enabled and name not in SKIPPABLE_STAGES:
             message = _("Không được bỏ bước “%(stage)s”: chỉ có thể bỏ bước %(skippable)s.") % {
                 "stage": stage_label(name),
@@ -142,7 +150,7 @@ def escalation_problems(where: str, label: str, stage: StageSpec, context: Valid
                 "role": role,
                 "label": level_label,
             }
-            problems.append(Problem(f"{level_where}.supervisor_role", message))
+            problems.append(Problem(f"{level_where}.supervisor_role", message, reference=True))
         elif role != previous and role == stage.performer_role:
             message = _(
                 "%(label)s chuyển ngược về chính vai trò đang thực hiện bước (“%(role)s”): việc quá hạn quay "
@@ -168,13 +176,13 @@ def performer_problems(
             "role": role,
             "label": label,
         }
-        problems.append(Problem(f"{where}.performer_role", message))
+        problems.append(Problem(f"{where}.performer_role", message, reference=True))
     if unit not in (PerformerUnit.ORGANISER, PerformerUnit.REGISTRANT) and unit not in context.level_codes:
         message = _(
             "Đơn vị thực hiện “%(unit)s” ở %(label)s không hợp lệ: chọn đơn vị tổ chức, đơn vị đăng ký "
             "hoặc một cấp có trong hệ thống (%(levels)s)."
         ) % {"unit": unit, "label": label, "levels": ", ".join(sorted(context.level_codes))}
-        problems.append(Problem(f"{where}.performer_unit", message))
+        problems.append(Problem(f"{where}.performer_unit", message, reference=True))
     if problems or not enabled:
         return problems
     if (role, unit) not in context.staffed:
@@ -283,7 +291,7 @@ def rubric_problems(spec: ProcedureSpec, context: ValidationContext) -> list[Pro
                 "kind": kind,
                 "kinds": ", ".join(sorted(context.rubric_kinds)),
             }
-            problems.append(Problem(f"rubric.{kind}", message))
+            problems.append(Problem(f"rubric.{kind}", message, reference=True))
         seen = set()
         for index, criterion in enumerate(criteria):
             where = f"rubric.{kind}.{index}"
@@ -291,7 +299,7 @@ def rubric_problems(spec: ProcedureSpec, context: ValidationContext) -> list[Pro
                 message = _("Tiêu chí “%(code)s” không có trong danh mục tiêu chí của hệ thống.") % {
                     "code": criterion.code
                 }
-                problems.append(Problem(f"{where}.code", message))
+                problems.append(Problem(f"{where}.code", message, reference=True))
             elif criterion.code in seen:
                 message = _("Tiêu chí “%(code)s” xuất hiện hai lần trong bộ tiêu chí “%(kind)s”.") % {
                     "code": criterion.code,
@@ -372,7 +380,7 @@ def dossier_problems(spec: ProcedureSpec, context: ValidationContext) -> list[Pr
     for index, name in enumerate(spec.required_dossier_fields):
         if name not in context.dossier_fields:
             message = _("Trường hồ sơ “%(field)s” không có trong mẫu hồ sơ đăng ký.") % {"field": name}
-            problems.append(Problem(f"required_dossier_fields.{index}", message))
+            problems.append(Problem(f"required_dossier_fields.{index}", message, reference=True))
     if spec.min_attachments < 0:
         message = _("Số tệp đính kèm tối thiểu (%(count)s) không được âm.") % {"count": spec.min_attachments}
         problems.append(Problem("min_attachments", message))
