@@ -20,6 +20,10 @@ class Command(DatabaseCommand):
         "“--list” liệt kê các phiên bản cùng mã số."
     )
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # "--version N" is this command's version number, not Django's own --version.
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("--list", action="store_true", help=_("Liệt kê mọi phiên bản quy trình cùng mã số."))
         parser.add_argument("--definition", type=int, metavar="ID", help=_("Mã số của quy trình."))
