@@ -33,7 +33,8 @@ def test_the_list_shows_every_version_with_its_ids(world, national, province_def
     draft = draft_create(definition=province_definition, author=world.admin, based_on=national)
     assert run("flow_export", "--list").splitlines() == [
         "Mã quy trình\tQuy trình\tĐơn vị sở hữu\tMã phiên bản\tSố\tTrạng thái",
-        f"{national.definition_id}\tQuy trình công nhận mô hình “Dân vận khéo”\tToàn quốc\t{national.pk}\t1\tĐang áp dụng",
+        f"{national.definition_id}\tQuy trình công nhận mô hình “Dân vận khéo”\tToàn quốc\t{national.pk}\t1\t"
+        "Đang áp dụng",
         f"{province_definition.pk}\tQuy trình của tỉnh Cần Thơ\tThành ủy Cần Thơ\t{draft.pk}\t1\tBản nháp",
     ]
 
