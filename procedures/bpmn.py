@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .spec import PerformerUnit, ProcedureSpec, SurveyNotRecommended
+from .spec import ProcedureSpec, SurveyNotRecommended
 from .validation import performer_unit_label, role_label, stage_label
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -148,10 +148,7 @@ def _node_element(process: ET.Element, node: Node) -> None:
 
 
 def _performer_text(role: str, unit: str, days: int, level_names: dict) -> str:
-    if unit in (PerformerUnit.ORGANISER, PerformerUnit.REGISTRANT):
-        unit_text = performer_unit_label(unit)
-    else:
-        unit_text = _("cấp “%(level)s”") % {"level": level_names.get(unit, unit)}
+    unit_text = performer_unit_label(unit, level_names)
     return _("Người thực hiện: %(role)s, %(unit)s. Thời hạn: %(days)s ngày làm việc.") % {
         "role": role_label(role),
         "unit": unit_text,

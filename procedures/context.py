@@ -19,9 +19,11 @@ from .validation import ValidationContext
 
 def validation_context(definition: ProcedureDefinition) -> ValidationContext:
     owner = definition.owner_unit
+    levels = dict(Level.objects.values_list("code", "name"))
     return ValidationContext(
         roles=frozenset(Group.objects.values_list("name", flat=True)),
-        level_codes=frozenset(Level.objects.values_list("code", flat=True)),
+        level_codes=frozenset(levels),
+        level_names=levels,
         staffed=staffed_pairs(owner),
         criterion_codes=frozenset(Criterion.objects.values_list("code", flat=True)),
         dossier_fields=frozenset(DOSSIER_FIELDS),

@@ -23,8 +23,8 @@ from .models import ProcedureDefinition, ProcedureVersion
 from .parsing import spec_from_dict, spec_to_dict
 from .selectors import version_spec
 from .services import _next_number, _version_payload
-from .spec import SCHEMA_VERSION, ProcedureSpec, SpecFormatError
-from .validation import Problem, reference_problems
+from .spec import SCHEMA_VERSION, STANDARD_STAGES, ProcedureSpec, SpecFormatError
+from .validation import Problem, reference_problems, stage_label
 
 EXPORT_FORMAT = "kheo-procedure"
 IMPORT_ACTOR = "procedures.import"
@@ -36,6 +36,10 @@ class ImportRefused(ValueError):
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class ExportRefused(ValueError):
+    """The version cannot be drawn as BPMN (a draft that lacks a stage of the backbone)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,14 @@ def version_json(version: ProcedureVersion) -> str:
 
 
 def version_bpmn(version: ProcedureVersion) -> str:
-    return spec_bpmn(version_spec(version), process_name=version_title(version), level_names=level_names())
+    spec = version_spec(version)
+    missing = [name for name in STANDARD_STAGES if name not in spec.stages]
+    if missing:
+        raise ExportRefused(
+            _("Không vẽ được BPMN của %(version)s: thiếu cấu hình các bước %(stages)s.")
+            % {"version": version_title(version), "stages": ", ".join(f"“{stage_label(name)}”" for name in missing)}
+        )
+    return spec_bpmn(spec, process_name=version_title(version), level_names=level_names())
 
 
 def version_svg(version: ProcedureVersion) -> str:

@@ -53,6 +53,7 @@ class ValidationContext:
 
     roles: frozenset[str] = frozenset()
     level_codes: frozenset[str] = frozenset()
+    level_names: dict[str, str] = field(default_factory=dict)  # code → name, for the messages
     # (role, performer_unit) pairs that have at least one active holder in the owner's scope
     staffed: frozenset[tuple[str, str]] = frozenset()
     criterion_codes: frozenset[str] = frozenset()
@@ -189,7 +190,7 @@ def performer_problems(
         message = _(
             "Không ai thực hiện được %(label)s: trong phạm vi của quy trình không có người dùng đang hoạt động "
             "nào giữ vai trò “%(role)s” ở %(unit)s."
-        ) % {"label": label, "role": role_label(role), "unit": performer_unit_label(unit)}
+        ) % {"label": label, "role": role_label(role), "unit": performer_unit_label(unit, context.level_names)}
         problems.append(Problem(f"{where}.performer_role", message))
     return problems
 
@@ -213,11 +214,14 @@ def role_label(role: str) -> str:
     return str(from_roles) if from_roles else role
 
 
-def performer_unit_label(unit: str) -> str:
+def performer_unit_label(unit: str, level_names: dict[str, str] | None = None) -> str:
     if unit == PerformerUnit.ORGANISER:
         return _("đơn vị tổ chức")
     if unit == PerformerUnit.REGISTRANT:
         return _("đơn vị đăng ký")
+    name = (level_names or {}).get(unit)
+    if name:
+        return name[:1].lower() + name[1:]  # "Cấp xã" → "cấp xã"
     return _("cấp “%(level)s”") % {"level": unit}
 
 

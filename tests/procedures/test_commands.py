@@ -107,6 +107,18 @@ def test_export_of_a_version_that_does_not_exist(world, national):
     assert str(error.value) == "Quy trình “Quy trình công nhận mô hình “Dân vận khéo”” không có phiên bản số 7."
 
 
+def test_bpmn_of_a_draft_that_lacks_a_stage_is_refused(world, national):
+    draft = draft_create(definition=national.definition, author=world.admin)
+    stages = {name: stage for name, stage in draft.spec["stages"].items() if name not in ("survey", "replicate")}
+    ProcedureVersion.objects.filter(pk=draft.pk).update(spec={**draft.spec, "stages": stages})
+    with pytest.raises(CommandError) as error:
+        run("flow_export", "--definition", str(national.definition_id), "--format", "bpmn", "--version", "2")
+    assert str(error.value) == (
+        "Không vẽ được BPMN của Quy trình công nhận mô hình “Dân vận khéo” — phiên bản 2: thiếu cấu hình các bước "
+        "“Khảo sát thực tế”, “Theo dõi nhân rộng”."
+    )
+
+
 def test_export_into_a_file_that_cannot_be_written(world, national, tmp_path):
     target = tmp_path / "khong-co" / "quy-trinh.json"
     with pytest.raises(CommandError) as error:

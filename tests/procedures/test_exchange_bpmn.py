@@ -45,7 +45,7 @@ def steps() -> tuple[ApprovalStepSpec, ...]:
 
 
 def parsed(spec) -> etree._Element:
-    xml = spec_bpmn(spec, process_name="Quy trình thử", level_names={"province": "Tỉnh, thành phố"})
+    xml = spec_bpmn(spec, process_name="Quy trình thử", level_names={"province": "Cấp tỉnh"})
     root = etree.fromstring(xml.encode())
     SCHEMA.assertValid(root)
     return root
@@ -145,7 +145,7 @@ def test_the_performer_and_the_time_limit_are_documented(world):
         "Người thực hiện: Tổ khảo sát, đơn vị tổ chức. Thời hạn: 12 ngày làm việc."
     )
     assert documentation["Thẩm định của Mặt trận"] == (
-        "Người thực hiện: Cơ quan thường trực, cấp “Tỉnh, thành phố”. Thời hạn: 3 ngày làm việc."
+        "Người thực hiện: Cơ quan thường trực, cấp tỉnh. Thời hạn: 3 ngày làm việc."
     )
 
 

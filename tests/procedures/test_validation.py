@@ -135,6 +135,15 @@ def test_a_stage_with_no_performer_at_its_level():
     ]
 
 
+def test_a_level_is_named_when_the_context_knows_its_name():
+    spec = stage_change(spec_make(), "survey", performer_unit="commune")
+    context = replace(CONTEXT, level_names={"commune": "Cấp xã"})
+    assert [problem.message for problem in spec_problems(spec, context)] == [
+        "Không ai thực hiện được bước “Khảo sát thực tế”: trong phạm vi của quy trình không có người dùng "
+        "đang hoạt động nào giữ vai trò “Tổ khảo sát” ở cấp xã."
+    ]
+
+
 def test_a_stage_with_no_performer_in_the_organiser_unit():
     spec = stage_change(spec_make(), "recognise", performer_role="auditor")
     assert spec_problems(spec, CONTEXT) == [

@@ -7,7 +7,7 @@ version with `--version N`; to standard output unless `--out` is given.
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from procedures.exchange import version_bpmn, version_json, version_svg
+from procedures.exchange import ExportRefused, version_bpmn, version_json, version_svg
 from procedures.models import ProcedureDefinition, ProcedureVersion
 from recognition.management.database import DatabaseCommand
 
@@ -46,7 +46,10 @@ class Command(DatabaseCommand):
         if options["definition"] is None or options["output_format"] is None:
             raise CommandError(_("Cần chỉ rõ “--definition ID” và “--format bpmn|json|svg” (hoặc dùng “--list”)."))
         version = version_find(options["definition"], options["version_number"])
-        content = WRITERS[options["output_format"]](version)
+        try:
+            content = WRITERS[options["output_format"]](version)
+        except ExportRefused as refusal:
+            raise CommandError(str(refusal))
         out = options["out"]
         if not out:
             self.stdout.write(content, ending="")
