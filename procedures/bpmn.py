@@ -3,9 +3,13 @@
 Pure: `spec_bpmn(spec, ...)` builds the document from the spec alone. Every enabled
 stage and every additional approval step is a `userTask` whose `documentation` says who
 performs it and in how many working days; the decisions of the backbone
-(`RecognitionFlow`) are exclusive gateways, the council's scoring fans out between two
-parallel gateways to a multi-instance task. A disabled stage is left out (the flow goes
-straight past it). The diagram part (shapes and edges) lays the nodes out left to right.
+(`RecognitionFlow`) are exclusive gateways. The council's fan-out and join (viewflow's
+`evaluation_split` / `evaluation_join`) are a parallel multi-instance task: one sheet per
+seat, the tally waits for all. Where flows come back to a stage (the dossier returned,
+an additional step returning, the next round of replication) an exclusive gateway joins
+them first, so bpmnlint's recommended rules find nothing to warn about. A disabled stage
+is left out (the flow goes straight past it). The diagram (shapes and edges) lays the
+nodes out left to right; each "no" that ends the case has its own end event below it.
 """
 
 import re
@@ -26,13 +30,12 @@ NAMESPACES = {"bpmn": BPMN, "bpmndi": BPMNDI, "dc": DC, "di": DI, "xsi": XSI}
 TARGET_NAMESPACE = "https://kheo.vn/bpmn/procedure"
 EXPORTER = "Khéo"
 
-SIZES = {"startEvent": (36, 36), "endEvent": (36, 36), "exclusiveGateway": (50, 50), "parallelGateway": (50, 50)}
+SIZES = {"startEvent": (36, 36), "endEvent": (36, 36), "exclusiveGateway": (50, 50)}
 TASK_SIZE = (120, 80)
 COLUMN = 170  # horizontal distance between the centres of two nodes on the main line
 MAIN_Y = 200  # centre line of the main path
 LOOP_Y = 60  # back loops (return, next round of replication) run above the main line
-SIDE_Y = 340  # side tasks (the unit revises its dossier) sit below their gateway
-END_Y = 460  # the "not recognised" end and the lines that lead to it
+SIDE_Y = 340  # side nodes (the unit revises its dossier, a case ends not recognised) sit below their gateway
 
 for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)
@@ -66,7 +69,7 @@ class Flow:
     source: Node
     target: Node
     name: str = ""
-    route: str = "straight"  # straight, loop (over the top), down (to a side task), back (from it), end
+    route: str = "straight"  # straight, loop (over the top), down (to a side node), back (from it)
 
 
 class _Graph:
@@ -133,7 +136,7 @@ def _q(namespace: str, name: str) -> str:
 
 
 def _node_element(process: ET.Element, node: Node) -> None:
-    element = ET.SubElement(process, _q(BPMN, node.kind), {"id": node.id, "name": node.name})
+    element = ET.SubElement(process, _q(BPMN, node.kind), {"id": node.id, **({"name": node.name} if node.name else {})})
     if node.documentation:
         ET.SubElement(element, _q(BPMN, "documentation")).text = node.documentation
     for flow_id in node.incoming:
@@ -156,10 +159,25 @@ def _performer_text(role: str, unit: str, days: int, level_names: dict) -> str:
     }
 
 
-def _stage_task(graph: _Graph, spec: ProcedureSpec, name: str, level_names: dict, **extra) -> Node:
+def _stage_task(graph: _Graph, spec: ProcedureSpec, name: str, previous: Node, level_names: dict, **extra) -> Node:
     stage = spec.stages[name]
     documentation = _performer_text(stage.performer_role, stage.performer_unit, stage.sla_working_days, level_names)
-    return graph.main(f"Task_{name}", "userTask", stage_label(name), documentation=documentation, **extra)
+    task = graph.main(f"Task_{name}", "userTask", stage_label(name), documentation=documentation, **extra)
+    graph.follow(previous, task)
+    return task
+
+
+def _merge(graph: _Graph, name: str, previous: Node) -> Node:
+    """The point flows come back to before a stage (BPMN joins alternatives with a gateway, not on a task)."""
+    merge = graph.main(f"Gateway_{name}_again", "exclusiveGateway", "")
+    graph.follow(previous, merge)
+    return merge
+
+
+def _reject(graph: _Graph, gateway: Node, label: str) -> None:
+    """A "no" of a decision ends the case, not recognised, below the gateway."""
+    end = graph.side(gateway, f"EndEvent_{gateway.id}_no", "endEvent", _("Không công nhận"))
+    graph.connect(gateway, end, label, route="down")
 
 
 def _node_id(prefix: str, key: str, used: set) -> str:
@@ -171,9 +189,9 @@ def _node_id(prefix: str, key: str, used: set) -> str:
 
 
 def _approval_steps(
-    graph: _Graph, spec: ProcedureSpec, anchor: str, previous: Node, anchor_task: Node, rejected, level_names, used
+    graph: _Graph, spec: ProcedureSpec, anchor: str, previous: Node, back_to: Node, level_names, used
 ) -> Node:
-    """The additional steps after `anchor`: each approves (on), returns (to the anchor's task) or rejects."""
+    """The additional steps after `anchor`: each approves (on), returns (to the anchor again) or rejects."""
     for step in spec.approval_steps_after(anchor):
         documentation = _performer_text(step.performer_role, step.performer_unit, step.sla_working_days, level_names)
         task = graph.main(_node_id("Step", step.key, used), "userTask", step.title, documentation=documentation)
@@ -184,8 +202,8 @@ def _approval_steps(
             _("Kết quả “%(title)s”?") % {"title": step.title},
         )
         graph.connect(task, gateway)
-        graph.connect(gateway, anchor_task, _("Trả lại"), route="loop")
-        rejected.append((gateway, _("Không chấp thuận")))
+        graph.connect(gateway, back_to, _("Trả lại"), route="loop")
+        _reject(graph, gateway, _("Không chấp thuận"))
         previous = gateway
         graph.pending_name = _("Chấp thuận")
     return previous
@@ -194,11 +212,10 @@ def _approval_steps(
 def _process_graph(spec: ProcedureSpec, level_names: dict) -> _Graph:
     graph = _Graph()
     used: set[str] = set()
-    rejected: list[tuple[Node, str]] = []  # (gateway, label) flows to the "not recognised" end
 
     start = graph.main("StartEvent_register", "startEvent", _("Đăng ký mô hình"))
-    check = _stage_task(graph, spec, "check_dossier", level_names)
-    graph.connect(start, check)
+    check_again = _merge(graph, "check_dossier", start)
+    check = _stage_task(graph, spec, "check_dossier", check_again, level_names)
     accepted = graph.main("Gateway_dossier_accepted", "exclusiveGateway", _("Hồ sơ hợp lệ?"))
     graph.connect(check, accepted)
     revise_stage = spec.stages["revise"]
@@ -212,50 +229,46 @@ def _process_graph(spec: ProcedureSpec, level_names: dict) -> _Graph:
         ),
     )
     graph.connect(accepted, revise, _("Không, trả lại"), route="down")
-    graph.connect(revise, check, route="back")
+    graph.connect(revise, check_again, route="back")
     graph.pending_name = _("Có")
-    previous = _approval_steps(graph, spec, "check_dossier", accepted, check, rejected, level_names, used)
+    previous = _approval_steps(graph, spec, "check_dossier", accepted, check_again, level_names, used)
 
     if spec.is_enabled("survey"):
-        survey = _stage_task(graph, spec, "survey", level_names)
-        graph.follow(previous, survey)
+        if spec.approval_steps_after("survey"):
+            previous = _merge(graph, "survey", previous)
+        survey_entry = previous
+        survey = _stage_task(graph, spec, "survey", previous, level_names)
         previous = survey
         if spec.survey_not_recommended == SurveyNotRecommended.END_CASE:
             question = _("Khảo sát kiến nghị công nhận?")
             recommended = graph.main("Gateway_survey_recommended", "exclusiveGateway", question)
             graph.connect(survey, recommended)
-            rejected.append((recommended, _("Không kiến nghị")))
+            _reject(graph, recommended, _("Không kiến nghị"))
             previous = recommended
             graph.pending_name = _("Có")
-        previous = _approval_steps(graph, spec, "survey", previous, survey, rejected, level_names, used)
+        previous = _approval_steps(graph, spec, "survey", previous, survey_entry, level_names, used)
 
-    split = graph.main("Gateway_evaluation_split", "parallelGateway", _("Gửi phiếu chấm cho hội đồng"))
-    graph.follow(previous, split)
-    evaluate = _stage_task(graph, spec, "evaluate", level_names, multi_instance=True)
-    graph.connect(split, evaluate)
-    join = graph.main("Gateway_evaluation_join", "parallelGateway", _("Thu phiếu chấm"))
-    graph.connect(evaluate, join)
+    # One scoring task per council seat, all at once; the tally waits for every sheet.
+    if spec.approval_steps_after("evaluate"):
+        previous = _merge(graph, "evaluate", previous)
+    evaluate_entry = previous
+    evaluate = _stage_task(graph, spec, "evaluate", previous, level_names, multi_instance=True)
     tally = graph.main("Task_tally", "serviceTask", _("Tổng hợp điểm"))
-    graph.connect(join, tally)
+    graph.connect(evaluate, tally)
     passed = graph.main("Gateway_evaluation_passed", "exclusiveGateway", _("Đạt ngưỡng công nhận?"))
     graph.connect(tally, passed)
-    rejected.append((passed, _("Không đạt")))
+    _reject(graph, passed, _("Không đạt"))
     graph.pending_name = _("Đạt")
-    previous = _approval_steps(graph, spec, "evaluate", passed, evaluate, rejected, level_names, used)
+    previous = _approval_steps(graph, spec, "evaluate", passed, evaluate_entry, level_names, used)
 
-    recognise = _stage_task(graph, spec, "recognise", level_names)
-    graph.follow(previous, recognise)
-    replicate = _stage_task(graph, spec, "replicate", level_names)
-    graph.connect(recognise, replicate)
+    recognise = _stage_task(graph, spec, "recognise", previous, level_names)
+    replicate_again = _merge(graph, "replicate", recognise)
+    replicate = _stage_task(graph, spec, "replicate", replicate_again, level_names)
     closed = graph.main("Gateway_replication_closed", "exclusiveGateway", _("Kết thúc nhân rộng?"))
     graph.connect(replicate, closed)
-    graph.connect(closed, replicate, _("Chưa, theo dõi tiếp"), route="loop")
+    graph.connect(closed, replicate_again, _("Chưa, theo dõi tiếp"), route="loop")
     end = graph.main("EndEvent_done", "endEvent", _("Hoàn thành"))
     graph.connect(closed, end, _("Có"))
-    not_recognised = Node("EndEvent_not_recognised", "endEvent", _("Không công nhận"), x=end.x, y=END_Y)
-    graph.nodes.append(not_recognised)
-    for gateway, label in rejected:
-        graph.connect(gateway, not_recognised, label, route="end")
     return graph
 
 
@@ -297,11 +310,5 @@ def _waypoints(flow: Flow, index: int) -> list[tuple[int, int]]:
             (source.x - source_width // 2, source.y),
             (target.x, source.y),
             (target.x, target.y + target_height // 2),
-        ]
-    if flow.route == "end":
-        return [
-            (source.x, source.y + source_height // 2),
-            (source.x, target.y),
-            (target.x - target_width // 2, target.y),
         ]
     return [(source.x + source_width // 2, source.y), (target.x - target_width // 2, target.y)]
