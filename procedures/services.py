@@ -13,13 +13,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recognition.models import AuditAction, User
+from recognition.models import AuditAction, Unit, User
 from recognition.services.audit import audit_record
 
 from .context import validation_context
 from .defaults import spec_from_settings
 from .models import ProcedureDefinition, ProcedureVersion
 from .parsing import spec_from_dict, spec_to_dict
+from .selectors import version_in_force
 from .spec import SpecFormatError
 from .validation import spec_problems
 
@@ -62,6 +63,26 @@ def draft_create(
         ProcedureDefinition.objects.select_for_update().get(pk=definition.pk)
         version = ProcedureVersion.objects.create(
             definition=definition, number=_next_number(definition), spec=spec, based_on=based_on, created_by=author
+        )
+        audit_record(action=AuditAction.PROCEDURE_DRAFT_SAVED, actor=author, payload=_version_payload(version))
+    return version
+
+
+def definition_create(*, unit: Unit, author: User) -> ProcedureVersion:
+    """The unit's own definition, with a first draft copied from the version in force for it.
+
+    Until that draft is published the unit keeps following the version in force above it.
+    Refused when the unit already has a definition (a unit owns at most one).
+    """
+    if ProcedureDefinition.objects.filter(owner_unit=unit).exists():
+        raise ValidationError(_("Đơn vị này đã có quy trình riêng."))
+    based_on = version_in_force(unit) or national_version_ensure()
+    with transaction.atomic():
+        definition = ProcedureDefinition.objects.create(
+            owner_unit=unit, name=_("Quy trình của %(unit)s") % {"unit": unit.name}
+        )
+        version = ProcedureVersion.objects.create(
+            definition=definition, number=1, spec=based_on.spec, based_on=based_on, created_by=author
         )
         audit_record(action=AuditAction.PROCEDURE_DRAFT_SAVED, actor=author, payload=_version_payload(version))
     return version

@@ -1,0 +1,345 @@
+"""The designer's edit form: every part of a draft's spec as Django forms and formsets.
+
+`SpecEditor` bundles them. It reads a spec into initial values, turns valid posted
+data into the spec's JSON form (which `services.draft_update` saves), and places the
+validation problems of a saved draft beside the fields they concern. The forms check
+types only (a number is a number); whether the content makes sense is
+`procedures.validation`'s job, and its problems never stop a draft from being saved.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.utils import ErrorList
+from django.utils.translation import gettext_lazy as _
+
+from recognition.models import Criterion, Level, MovementModel
+from recognition.roles import Role
+from recognition.services.registration import DOSSIER_FIELDS
+
+from .labels import (
+    AGGREGATION_LABELS,
+    PERFORMER_UNIT_LABELS,
+    RUBRIC_KIND_LABELS,
+    SURVEY_NOT_RECOMMENDED_LABELS,
+    anchor_label,
+    stage_title,
+)
+from .parsing import spec_to_dict
+from .spec import APPROVAL_ANCHORS, SKIPPABLE_STAGES, STANDARD_STAGES, Aggregation, ProcedureSpec, SurveyNotRecommended
+from .validation import Problem
+
+PROBLEM_CSS = "kheo-problem"
+
+
+@dataclass(frozen=True)
+class DesignerChoices:
+    """The options the selects offer, read once per request."""
+
+    performer_units: list[tuple[str, str]]
+    criteria: dict[str, list[tuple[str, str]]]  # kind → [(code, name)] of the catalogue
+    level_names: dict[str, str]
+
+
+def designer_choices() -> DesignerChoices:
+    levels = list(Level.objects.order_by("rank").values_list("code", "name"))
+    criteria: dict[str, list[tuple[str, str]]] = {kind: [] for kind in Criterion.AppliesTo.values}
+    for code, name, kind in Criterion.objects.order_by("applies_to", "order", "pk").values_list(
+        "code", "name", "applies_to"
+    ):
+        criteria.setdefault(kind, []).append((code, f"{code} — {name}"))
+    units = [(value, str(label)) for value, label in PERFORMER_UNIT_LABELS.items()] + levels
+    return DesignerChoices(performer_units=units, criteria=criteria, level_names=dict(levels))
+
+
+def _with_current(choices: list[tuple[str, str]], current) -> list[tuple[str, str]]:
+    """Keep a value the catalogue no longer offers selectable, so the draft still saves (validation names it)."""
+    if current and current not in {value for value, _label in choices}:
+        return [*choices, (current, current)]
+    return choices
+
+
+def _keep_current_role(form: forms.Form, field: str) -> None:
+    form.fields[field].choices = _with_current(list(Role.choices), (form.initial or {}).get(field))
+
+
+def _offsets_text(offsets) -> str:
+    return ", ".join(str(offset) for offset in offsets)
+
+
+class StageForm(forms.Form):
+    enabled = forms.BooleanField(label=_("Áp dụng bước này"), required=False)
+    performer_role = forms.ChoiceField(label=_("Vai trò thực hiện"), choices=Role.choices)
+    performer_unit = forms.ChoiceField(label=_("Đơn vị thực hiện"))
+    sla_working_days = forms.IntegerField(label=_("Thời hạn (ngày làm việc)"))
+    reminder_offsets = forms.CharField(
+        label=_("Mốc nhắc việc"),
+        required=False,
+        help_text=_(
+            "Số ngày làm việc so với hạn, cách nhau bởi dấu phẩy; ví dụ: -2, 0 (2 ngày trước hạn và đúng hạn)."
+        ),
+    )
+    clock_paused = forms.BooleanField(label=_("Dừng tính thời hạn khi hồ sơ đang trả về đơn vị"), required=False)
+
+    def __init__(self, *args, stage_name: str, choices: DesignerChoices, current_unit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stage_name = stage_name
+        self.title = stage_title(stage_name)
+        self.fields["performer_unit"].choices = _with_current(choices.performer_units, current_unit)
+        _keep_current_role(self, "performer_role")
+        if stage_name not in SKIPPABLE_STAGES:
+            self.fields["enabled"].disabled = True
+            self.fields["enabled"].help_text = _("Bước bắt buộc của quy trình, không tắt được.")
+
+    def clean_reminder_offsets(self) -> list[int]:
+        text = self.cleaned_data["reminder_offsets"].strip()
+        if not text:
+            return []
+        try:
+            return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+        except ValueError:
+            raise forms.ValidationError(_("Nhập các số nguyên cách nhau bởi dấu phẩy, ví dụ: -2, 0.")) from None
+
+    def clean_enabled(self) -> bool:
+        # A standard stage that cannot be skipped stays on whatever is posted (the field is disabled).
+        return True if self.stage_name not in SKIPPABLE_STAGES else self.cleaned_data["enabled"]
+
+
+class EscalationForm(forms.Form):
+    after_working_days = forms.IntegerField(label=_("Sau (ngày làm việc)"))
+    supervisor_role = forms.ChoiceField(label=_("Chuyển cho vai trò"), choices=Role.choices)
+    reassign = forms.BooleanField(label=_("Giao lại việc"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _keep_current_role(self, "supervisor_role")
+
+
+class ApprovalStepForm(forms.Form):
+    key = forms.SlugField(label=_("Mã bước"), max_length=50)
+    title = forms.CharField(label=_("Tên bước"), max_length=200)
+    after = forms.ChoiceField(
+        label=_("Vị trí"), choices=[(anchor, anchor_label(anchor)) for anchor in APPROVAL_ANCHORS]
+    )
+    performer_role = forms.ChoiceField(label=_("Vai trò thực hiện"), choices=Role.choices)
+    performer_unit = forms.ChoiceField(label=_("Đơn vị thực hiện"))
+    sla_working_days = forms.IntegerField(label=_("Thời hạn (ngày làm việc)"))
+
+    def __init__(self, *args, choices: DesignerChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = (self.initial or {}).get("performer_unit", "")
+        self.fields["performer_unit"].choices = _with_current(choices.performer_units, current)
+        _keep_current_role(self, "performer_role")
+
+
+class CriterionForm(forms.Form):
+    code = forms.ChoiceField(label=_("Tiêu chí (mã trong danh mục)"))
+    name = forms.CharField(label=_("Tên tiêu chí"), max_length=500)
+    max_points = forms.IntegerField(label=_("Điểm tối đa"))
+    weight = forms.DecimalField(label=_("Hệ số"), max_digits=6, decimal_places=2, initial=1)
+
+    def __init__(self, *args, catalogue: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        current = (self.initial or {}).get("code", "")
+        self.fields["code"].choices = [("", "—"), *_with_current(catalogue, current)]
+
+
+def _dossier_field_choices() -> list[tuple[str, str]]:
+    return [(name, MovementModel._meta.get_field(name).verbose_name) for name in DOSSIER_FIELDS]
+
+
+class GeneralForm(forms.Form):
+    required_dossier_fields = forms.MultipleChoiceField(
+        label=_("Trường hồ sơ bắt buộc"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    min_attachments = forms.IntegerField(label=_("Số tệp đính kèm tối thiểu"))
+    pass_threshold = forms.DecimalField(label=_("Ngưỡng công nhận (điểm)"), max_digits=7, decimal_places=2)
+    outstanding_threshold = forms.DecimalField(label=_("Ngưỡng tiêu biểu (điểm)"), max_digits=7, decimal_places=2)
+    aggregation = forms.ChoiceField(
+        label=_("Cách tổng hợp điểm của hội đồng"),
+        choices=[(value, AGGREGATION_LABELS[value]) for value in Aggregation.ALL],
+    )
+    quorum = forms.IntegerField(
+        label=_("Số phiếu tối thiểu của hội đồng"), help_text=_("0: mọi thành viên hội đồng phải chấm.")
+    )
+    survey_not_recommended = forms.ChoiceField(
+        label=_("Khi tổ khảo sát không đề nghị công nhận"),
+        choices=[(value, SURVEY_NOT_RECOMMENDED_LABELS[value]) for value in SurveyNotRecommended.ALL],
+        widget=forms.RadioSelect,
+    )
+    decision_number_format = forms.CharField(
+        label=_("Mẫu số quyết định"), max_length=100, help_text=_("{number} là số thứ tự; ví dụ: {number}-QĐ/BCĐ.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = (self.initial or {}).get("required_dossier_fields", [])
+        unknown = [(name, name) for name in current if name not in DOSSIER_FIELDS]
+        self.fields["required_dossier_fields"].choices = _dossier_field_choices() + unknown
+
+
+EscalationFormSet = forms.formset_factory(EscalationForm, extra=1, can_delete=True)
+ApprovalStepFormSet = forms.formset_factory(ApprovalStepForm, extra=1, can_delete=True)
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True)
+
+_GENERAL_FIELDS = ("required_dossier_fields", "min_attachments", "survey_not_recommended", "decision_number_format")
+_EVALUATION_FIELDS = ("pass_threshold", "outstanding_threshold", "aggregation", "quorum")
+
+
+class SpecEditor:
+    """Every form of the edit page, bound to a POST or filled from a spec."""
+
+    def __init__(self, spec: ProcedureSpec, *, choices: DesignerChoices, data=None):
+        self.spec = spec
+        self.choices = choices
+        stored = spec_to_dict(spec)
+        self.extra_stages = {name: stage for name, stage in stored["stages"].items() if name not in STANDARD_STAGES}
+        self.general = GeneralForm(
+            data,
+            prefix="general",
+            initial={
+                **{name: stored[name] for name in _GENERAL_FIELDS},
+                **{name: stored["evaluation"][name] for name in _EVALUATION_FIELDS},
+            },
+        )
+        self.stages = []
+        for name in STANDARD_STAGES:
+            stage = stored["stages"].get(name)
+            initial = (
+                {**stage, "reminder_offsets": _offsets_text(stage["reminder_offsets"])} if stage else {"enabled": True}
+            )
+            form = StageForm(
+                data,
+                prefix=f"stage-{name}",
+                initial=initial,
+                stage_name=name,
+                choices=choices,
+                current_unit=initial.get("performer_unit", ""),
+            )
+            form.escalation = EscalationFormSet(
+                data, prefix=f"escalation-{name}", initial=(stage or {}).get("escalation", [])
+            )
+            self.stages.append(form)
+        self.approval_steps = ApprovalStepFormSet(
+            data, prefix="steps", initial=stored["approval_steps"], form_kwargs={"choices": choices}
+        )
+        self.rubric = []
+        kinds = [*choices.criteria, *(kind for kind in stored["rubric"] if kind not in choices.criteria)]
+        for kind in kinds:
+            formset = CriterionFormSet(
+                data,
+                prefix=f"rubric-{kind}",
+                initial=stored["rubric"].get(kind, []),
+                form_kwargs={"catalogue": choices.criteria.get(kind, [])},
+            )
+            formset.kind = kind
+            formset.title = RUBRIC_KIND_LABELS.get(kind, kind)
+            self.rubric.append(formset)
+        self.section_problems: list[str] = []
+
+    def _all(self):
+        yield self.general
+        for form in self.stages:
+            yield form
+            yield form.escalation
+        yield self.approval_steps
+        yield from self.rubric
+
+    def is_valid(self) -> bool:
+        return all([part.is_valid() for part in self._all()])  # every part validated, errors everywhere
+
+    def spec_data(self) -> dict:
+        """The spec's JSON form from the valid posted data (call after is_valid)."""
+        general = self.general.cleaned_data
+        stages = {}
+        for form in self.stages:
+            stages[form.stage_name] = {
+                **{key: form.cleaned_data[key] for key in ("enabled", "performer_role", "performer_unit")},
+                "sla_working_days": form.cleaned_data["sla_working_days"],
+                "reminder_offsets": form.cleaned_data["reminder_offsets"],
+                "escalation": _rows(form.escalation),
+                "clock_paused": form.cleaned_data["clock_paused"],
+            }
+        stages.update(self.extra_stages)
+        rubric = {
+            formset.kind: [{**row, "weight": str(row["weight"])} for row in _rows(formset)] for formset in self.rubric
+        }
+        return {
+            "schema_version": self.spec.schema_version,
+            "stages": stages,
+            "rubric": rubric,
+            "evaluation": {
+                "pass_threshold": str(general["pass_threshold"]),
+                "outstanding_threshold": str(general["outstanding_threshold"]),
+                "aggregation": general["aggregation"],
+                "quorum": general["quorum"],
+            },
+            "approval_steps": _rows(self.approval_steps),
+            "required_dossier_fields": list(general["required_dossier_fields"]),
+            "min_attachments": general["min_attachments"],
+            "survey_not_recommended": general["survey_not_recommended"],
+            "decision_number_format": general["decision_number_format"],
+        }
+
+    def problems_place(self, problems: list[Problem]) -> None:
+        """Show each problem beside its field (by its dotted `where`); the rest above the form."""
+        for problem in problems:
+            if not self._place(problem.where.split("."), problem.message):
+                self.section_problems.append(problem.message)
+
+    def _place(self, parts: list[str], message: str) -> bool:
+        head, rest = parts[0], parts[1:]
+        if head == "evaluation" or head in _GENERAL_FIELDS:
+            field = rest[0] if head == "evaluation" and rest else head
+            return _add(self.general, field if field in self.general.fields else None, message)
+        if head == "stages" and rest:
+            form = next((form for form in self.stages if form.stage_name == rest[0]), None)
+            if form is None:
+                return False
+            if len(rest) > 1 and rest[1] == "escalation":
+                return _add_to_formset(form.escalation, rest[2:], message, key_field=None)
+            field = rest[1] if len(rest) > 1 and rest[1] in form.fields else None
+            return _add(form, field, message)
+        if head == "approval_steps":
+            return _add_to_formset(self.approval_steps, rest, message, key_field="key")
+        if head == "rubric" and rest:
+            formset = next((formset for formset in self.rubric if formset.kind == rest[0]), None)
+            return formset is not None and _add_to_formset(formset, rest[1:], message, key_field="code")
+        return False
+
+
+def _rows(formset) -> list[dict]:
+    """The formset's kept rows: filled in and not marked for deletion."""
+    return [
+        {key: value for key, value in form.cleaned_data.items() if key != "DELETE"}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+def _add(form, field: str | None, message: str) -> bool:
+    errors = form.errors  # an unbound form's errors are empty: problems are added to them for display
+    key = field or NON_FIELD_ERRORS
+    if key not in errors:
+        errors[key] = ErrorList(error_class=PROBLEM_CSS if field else f"nonfield {PROBLEM_CSS}")
+    errors[key].append(message)
+    return True
+
+
+def _add_to_formset(formset, parts: list[str], message: str, *, key_field: str | None) -> bool:
+    """`parts` after the list's name: [index or key, field?]; a problem about the whole list goes above it."""
+    if not parts:
+        formset.problems = [*getattr(formset, "problems", []), message]
+        return True
+    forms_ = [form for form in formset.forms if form.initial or form.is_bound]
+    target = None
+    if parts[0].isdigit() and int(parts[0]) < len(forms_):
+        target = forms_[int(parts[0])]
+    elif key_field is not None:
+        target = next((form for form in forms_ if (form.initial or {}).get(key_field) == parts[0]), None)
+    if target is None:
+        formset.problems = [*getattr(formset, "problems", []), message]
+        return True
+    field = parts[1] if len(parts) > 1 and parts[1] in target.fields else None
+    return _add(target, field, message)
