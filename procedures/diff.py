@@ -58,6 +58,44 @@ def spec_diff(old: ProcedureSpec, new: ProcedureSpec, *, level_names: dict[str, 
     return rows
 
 
+def spec_summary(spec: ProcedureSpec, *, level_names: dict[str, str] | None = None) -> list[tuple[str, list]]:
+    """The whole version as sections of (label, value) rows, shown the way the diff shows them."""
+    sections = []
+    for name in [*STANDARD_STAGES, *(name for name in spec.stages if name not in STANDARD_STAGES)]:
+        values = stage_values(spec.stages.get(name), level_names)
+        sections.append((stage_title(name), [values[key] for key in values] or [(_("Cấu hình"), ABSENT)]))
+    sections.append(
+        (
+            _("Bước thẩm định bổ sung"),
+            [(step.title, approval_step_text(step, level_names)) for step in spec.approval_steps]
+            or [(_("Không có"), ABSENT)],
+        )
+    )
+    for kind, criteria in spec.rubric.items():
+        label = _("Bộ tiêu chí: %(kind)s") % {"kind": RUBRIC_KIND_LABELS.get(kind, kind)}
+        sections.append((label, [(criterion.code, criterion_text(criterion)) for criterion in criteria]))
+    evaluation = spec.evaluation
+    sections.append(
+        (
+            _("Hồ sơ, chấm điểm và quyết định"),
+            [
+                (_("Trường hồ sơ bắt buộc"), show(_dossier_fields(spec.required_dossier_fields))),
+                (_("Số tệp đính kèm tối thiểu"), show(spec.min_attachments)),
+                (_("Ngưỡng công nhận (điểm)"), show(evaluation.pass_threshold)),
+                (_("Ngưỡng tiêu biểu (điểm)"), show(evaluation.outstanding_threshold)),
+                (_("Cách tổng hợp điểm"), _choice(AGGREGATION_LABELS, evaluation.aggregation)),
+                (_("Số phiếu tối thiểu của hội đồng"), quorum_text(evaluation.quorum)),
+                (
+                    _("Khi tổ khảo sát không đề nghị công nhận"),
+                    _choice(SURVEY_NOT_RECOMMENDED_LABELS, spec.survey_not_recommended),
+                ),
+                (_("Mẫu số quyết định"), spec.decision_number_format),
+            ],
+        )
+    )
+    return sections
+
+
 def show(value) -> str:
     """A value as the designer shows it."""
     if value is None or value == "":
@@ -98,7 +136,7 @@ def escalation_text(level: EscalationLevel) -> str:
     return text + (_(" (giao lại việc)") if level.reassign else "")
 
 
-def _stage_fields(stage: StageSpec | None, level_names) -> dict[str, tuple[str, str]]:
+def stage_values(stage: StageSpec | None, level_names) -> dict[str, tuple[str, str]]:
     if stage is None:
         return {}
     return {
@@ -119,8 +157,8 @@ def _stages_diff(old: ProcedureSpec, new: ProcedureSpec, level_names) -> list[Di
     names = list(STANDARD_STAGES) + sorted((set(old.stages) | set(new.stages)) - set(STANDARD_STAGES))
     rows = []
     for name in names:
-        before = _stage_fields(old.stages.get(name), level_names)
-        after = _stage_fields(new.stages.get(name), level_names)
+        before = stage_values(old.stages.get(name), level_names)
+        after = stage_values(new.stages.get(name), level_names)
         for key in after or before:
             label = (after or before)[key][0]
             before_value = before[key][1] if before else ABSENT

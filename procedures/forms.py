@@ -343,3 +343,12 @@ def _add_to_formset(formset, parts: list[str], message: str, *, key_field: str |
         return True
     field = parts[1] if len(parts) > 1 and parts[1] in target.fields else None
     return _add(target, field, message)
+
+
+class PublishForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do ban hành"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,  # the service refuses an empty reason with its own message
+        help_text=_("Bắt buộc: ghi căn cứ, văn bản hướng dẫn hoặc lý do thay đổi quy trình."),
+    )

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
 from notifications import urls as notifications_urls
+from procedures import urls as procedures_urls
+from procedures.access import can_design
 from recognition.audit.selectors import can_audit
 from recognition.views import audit as audit_views
 
@@ -41,7 +43,22 @@ notifications_application = Application(
     urlpatterns=notifications_urls.urlpatterns,
 )
 
+procedures_application = Application(
+    title=_("Thiết kế quy trình"),
+    icon="account_tree",
+    app_name="procedures",
+    permission=can_design,
+    menu_template_name="procedures/menu.html",
+    urlpatterns=procedures_urls.urlpatterns,
+)
+
 site = Site(
     title=_("Khéo — Dân vận khéo"),
-    viewsets=[recognition_flow_viewset(), models_application, audit_application, notifications_application],
+    viewsets=[
+        recognition_flow_viewset(),
+        models_application,
+        audit_application,
+        procedures_application,
+        notifications_application,
+    ],
 )
