@@ -6,13 +6,20 @@ below it; they change only their own unit's and those below it. The national
 definition is changed by superusers only.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from recognition.models import Unit, User
 
-from .models import ProcedureDefinition
+from .models import ProcedureDefinition, ProcedureVersion
 
 DESIGN_PERMISSION = "procedures.design_procedure"
+
+NOT_DESIGNER = _("Chỉ quản trị quy trình được thiết kế quy trình.")
+OUT_OF_SCOPE = _("Quy trình này không thuộc phạm vi đơn vị của bạn.")
+READ_ONLY = _("Bạn chỉ được xem quy trình này: chỉ đơn vị sở hữu (hoặc đơn vị cấp trên) được sửa và ban hành.")
 
 
 def can_design(user: User) -> bool:
@@ -63,3 +70,31 @@ def can_create_own_definition(user: User) -> bool:
         and user.unit_id is not None
         and not ProcedureDefinition.objects.filter(owner_unit_id=user.unit_id).exists()
     )
+
+
+# Loaders for pages and API: 404 when the id is unknown, 403 when it is outside the user's scope.
+
+
+def version_readable(user, pk: int) -> ProcedureVersion:
+    version = get_object_or_404(
+        ProcedureVersion.objects.select_related("definition", "definition__owner_unit", "based_on"), pk=pk
+    )
+    if not can_read_definition(user, version.definition):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    return version
+
+
+def version_changeable(user, pk: int) -> ProcedureVersion:
+    version = version_readable(user, pk)
+    if not can_change_definition(user, version.definition):
+        raise PermissionDenied(READ_ONLY)
+    return version
+
+
+def definition_changeable(user, pk: int) -> ProcedureDefinition:
+    definition = get_object_or_404(ProcedureDefinition.objects.select_related("owner_unit"), pk=pk)
+    if not can_read_definition(user, definition):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    if not can_change_definition(user, definition):
+        raise PermissionDenied(READ_ONLY)
+    return definition

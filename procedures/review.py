@@ -46,3 +46,8 @@ def version_diagram(version: ProcedureVersion, *, names: dict[str, str] | None =
 
 def definition_versions(definition: ProcedureDefinition):
     return definition.versions.select_related("created_by", "published_by").order_by("-number")
+
+
+def open_draft(definition: ProcedureDefinition) -> ProcedureVersion | None:
+    """The definition's draft being edited, if any: the designer keeps one draft open at a time."""
+    return definition.versions.filter(status=ProcedureVersion.Status.DRAFT).order_by("-number").first()

@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from procedures.access import can_change_definition
+from procedures.access import can_change_definition, definition_changeable, version_changeable, version_readable
 from procedures.diff import spec_summary
 from procedures.forms import PublishForm, SpecEditor, designer_choices
-from procedures.review import level_names, version_diagram, version_diff, version_problems
+from procedures.review import level_names, open_draft, version_diagram, version_diff, version_problems
 from procedures.selectors import version_spec
 from procedures.services import draft_create, draft_update, version_publish
 
-from .access import DesignerRequiredMixin, definition_changeable, version_changeable, version_readable
+from .access import DesignerRequiredMixin
 
 
 class _VersionPage(DesignerRequiredMixin, TemplateView):
@@ -54,7 +54,7 @@ class DraftCreateView(DesignerRequiredMixin, View):
 
     def post(self, request, pk):
         definition = definition_changeable(request.user, pk)
-        existing = definition.versions.filter(status="draft").order_by("-number").first()
+        existing = open_draft(definition)
         if existing is not None:
             messages.info(request, _("Quy trình này đang có bản nháp: tiếp tục sửa bản nháp đó."))
             return HttpResponseRedirect(reverse("procedures:edit", args=[existing.pk]))
