@@ -118,14 +118,14 @@ def _choice(labels: dict, value: str) -> str:
     return str(labels.get(value, value))
 
 
-def _dossier_fields(names) -> list[str]:
+def _dossier_fields(names) -> str:
     labels = []
     for name in names:
         try:
             labels.append(str(MovementModel._meta.get_field(name).verbose_name))
         except FieldDoesNotExist:  # shown as written; validation names the unknown field
             labels.append(name)
-    return labels
+    return "; ".join(labels)  # the labels hold commas themselves
 
 
 def escalation_text(level: EscalationLevel) -> str:
