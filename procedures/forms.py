@@ -60,8 +60,18 @@ def _with_current(choices: list[tuple[str, str]], current) -> list[tuple[str, st
     return choices
 
 
+BLANK = [("", "—")]
+
+
 def _keep_current_role(form: forms.Form, field: str) -> None:
     form.fields[field].choices = _with_current(list(Role.choices), (form.initial or {}).get(field))
+
+
+def _blank_first(form: forms.Form) -> None:
+    """A row of a list starts empty, so an untouched blank row is not taken as a new entry."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ChoiceField) and (not field.choices or list(field.choices)[0][0] != ""):
+            field.choices = BLANK + list(field.choices)
 
 
 def _offsets_text(offsets) -> str:
@@ -114,6 +124,7 @@ class EscalationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _keep_current_role(self, "supervisor_role")
+        _blank_first(self)
 
 
 class ApprovalStepForm(forms.Form):
@@ -131,6 +142,7 @@ class ApprovalStepForm(forms.Form):
         current = (self.initial or {}).get("performer_unit", "")
         self.fields["performer_unit"].choices = _with_current(choices.performer_units, current)
         _keep_current_role(self, "performer_role")
+        _blank_first(self)
 
 
 class CriterionForm(forms.Form):
@@ -142,7 +154,7 @@ class CriterionForm(forms.Form):
     def __init__(self, *args, catalogue: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         current = (self.initial or {}).get("code", "")
-        self.fields["code"].choices = [("", "—"), *_with_current(catalogue, current)]
+        self.fields["code"].choices = [*BLANK, *_with_current(catalogue, current)]
 
 
 def _dossier_field_choices() -> list[tuple[str, str]]:

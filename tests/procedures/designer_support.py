@@ -5,7 +5,7 @@ from procedures.selectors import version_spec
 
 
 def edit_post_data(version, **overrides) -> dict:
-    """Every field of the edit page with the draft's current values (blank extra rows included)."""
+    """Every field of the edit page with the draft's current values, blank rows posted empty like a browser does."""
     editor = SpecEditor(version_spec(version), choices=designer_choices())
     data = {}
     for part in editor._all():
@@ -13,9 +13,11 @@ def edit_post_data(version, **overrides) -> dict:
         for form in forms_:
             for bound in form:
                 value = bound.value()
-                if value is None or value is False:
-                    continue
-                if value is True:
+                if value is False:
+                    continue  # an unticked checkbox is not sent
+                if value is None:
+                    data[bound.html_name] = ""
+                elif value is True:
                     data[bound.html_name] = "on"
                 elif isinstance(value, list | tuple):
                     data[bound.html_name] = [str(item) for item in value]
