@@ -1,6 +1,7 @@
 """API shapes of the designer: definitions, versions (with the spec JSON), problems, diffs."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .access import can_change_definition
@@ -48,6 +49,7 @@ class DefinitionSerializer(serializers.ModelSerializer):
     def get_can_change(self, definition) -> bool:
         return can_change_definition(self.context["request"].user, definition)
 
+    @extend_schema_field(VersionSummarySerializer(many=True))
     def get_versions(self, definition) -> list[dict]:
         versions = sorted(definition.versions.all(), key=lambda version: -version.number)
         return VersionSummarySerializer(versions, many=True).data

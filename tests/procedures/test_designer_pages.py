@@ -288,7 +288,9 @@ def test_publishing_a_valid_draft_with_a_reason(client, world, province_draft):
     assert client.get(f"/procedures/versions/{province_draft.pk}/edit/")["Location"] == (
         f"/procedures/versions/{province_draft.pk}/"
     )
-    assert f"/procedures/definitions/{province_draft.definition_id}/draft/" in _text(client.get("/procedures/"))
+    draft_action = f'action="/procedures/definitions/{province_draft.definition_id}/draft/"'
+    assert draft_action in _text(client.get("/procedures/"))
+    assert draft_action in _text(client.get(f"/procedures/versions/{province_draft.pk}/"))
 
 
 def test_the_diff_page_lists_each_change_against_the_published_version(client, world, province_draft):
