@@ -6,18 +6,13 @@ otherwise its code is shown.
 
 from django.utils.translation import gettext_lazy as _
 
+from recognition.audit.labels import NODE_LABELS
 from recognition.roles import Role
 
 from .spec import Aggregation, PerformerUnit, SurveyNotRecommended
 
-STAGE_TITLES = {
-    "check_dossier": _("Kiểm tra hồ sơ"),
-    "revise": _("Bổ sung hồ sơ"),
-    "survey": _("Khảo sát thực tế"),
-    "evaluate": _("Chấm điểm"),
-    "recognise": _("Ký quyết định công nhận"),
-    "replicate": _("Theo dõi nhân rộng"),
-}
+# The stages' names are the audit trail's names of the same nodes.
+STAGE_TITLES = NODE_LABELS
 
 PERFORMER_UNIT_LABELS = {
     PerformerUnit.ORGANISER: _("Đơn vị tổ chức đợt"),

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from procedures import selectors as procedure_selectors
 from recognition.models import Campaign, Field, UnitKind
 from recognition.roles import Role
 from tests.accounts.support import SecondFactorClient
@@ -30,6 +31,14 @@ def _fresh_api_throttles():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_published_specs():
+    """Published specs are cached per worker by version id; a rolled-back test may leave an id for reuse
+    (SQLite hands it out again), so each test starts with an empty cache."""
+    procedure_selectors._published_spec.cache_clear()
+    yield
 
 
 @dataclass
