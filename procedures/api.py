@@ -5,7 +5,10 @@ definitions above the user's unit are read-only, those outside its branch 403; a
 unknown id 404. Every write calls the same service as the page.
 """
 
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +28,7 @@ from .access import (
     version_changeable,
     version_readable,
 )
+from .exchange import ExportRefused, ImportRefused, draft_import, version_bpmn, version_json, version_svg
 from .review import open_draft, version_diff, version_problems
 from .serializers import (
     DefinitionSerializer,
@@ -189,6 +193,60 @@ class VersionDiffView(_DesignerApi, APIView):
         return Response(DiffSerializer({"base": base, "changes": changes}).data)
 
 
+EXPORTS = {
+    # kind: (writer, content type, file extension)
+    "json": (version_json, "application/json; charset=utf-8", "json"),
+    "bpmn": (version_bpmn, "application/xml; charset=utf-8", "bpmn"),
+    "svg": (version_svg, "image/svg+xml; charset=utf-8", "svg"),
+}
+
+
+class VersionExportView(_DesignerApi, APIView):
+    @extend_schema(
+        summary=gettext_lazy("Xuất phiên bản: JSON (nhập được vào hệ thống khác), BPMN 2.0 hoặc SVG"),
+        responses={
+            (200, "application/json"): {"type": "object"},
+            (200, "application/xml"): {"type": "string"},
+            (200, "image/svg+xml"): {"type": "string"},
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, pk, kind):
+        if kind not in EXPORTS:
+            raise Http404
+        version = version_readable(request.user, pk)
+        writer, content_type, extension = EXPORTS[kind]
+        try:
+            content = writer(version)
+        except ExportRefused as error:
+            raise exceptions.ValidationError(str(error)) from error
+        response = HttpResponse(content, content_type=content_type)
+        filename = f"quy-trinh-{version.definition_id}-phien-ban-{version.number}.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class DraftImportView(_DesignerApi, APIView):
+    @extend_schema(
+        summary=gettext_lazy("Nhập tệp JSON đã xuất thành bản nháp mới của quy trình"),
+        description=gettext_lazy(
+            "Gửi nguyên tài liệu JSON đã xuất. Tài liệu sai định dạng, phiên bản lược đồ lạ, hoặc nêu vai trò, "
+            "cấp, tiêu chí, trường hồ sơ không có ở đây: 400, errors.document liệt kê từng lỗi, không tạo gì."
+        ),
+        request={"application/json": {"type": "object"}},
+        responses={201: VersionSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, pk):
+        definition = definition_changeable(request.user, pk)
+        try:
+            version = draft_import(text=json.dumps(request.data), definition=definition, author=request.user)
+        except ImportRefused as error:
+            raise exceptions.ValidationError({"document": error.problems}) from error
+        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
 urlpatterns = [
     path("definitions/", DefinitionListView.as_view(), name="api-procedure-definitions"),
     path("definitions/own/", OwnDefinitionCreateView.as_view(), name="api-procedure-own-definition"),
@@ -198,4 +256,6 @@ urlpatterns = [
     path("versions/<int:pk>/validate/", VersionValidateView.as_view(), name="api-procedure-version-validate"),
     path("versions/<int:pk>/publish/", VersionPublishView.as_view(), name="api-procedure-version-publish"),
     path("versions/<int:pk>/diff/", VersionDiffView.as_view(), name="api-procedure-version-diff"),
+    path("versions/<int:pk>/export/<str:kind>/", VersionExportView.as_view(), name="api-procedure-version-export"),
+    path("definitions/<int:pk>/import/", DraftImportView.as_view(), name="api-procedure-draft-import"),
 ]

@@ -207,3 +207,43 @@ def test_scope_read_only_above_and_403_outside(world, province_draft):
 
 def test_anonymous_gets_401(world, province_draft):
     assert APIClient().get(f"{BASE}/definitions/").status_code == 401
+
+
+def test_export_in_each_format_and_import_into_another_definition(world, province_draft):
+    client = api_for(world.admin)
+    national = ProcedureVersion.objects.get(definition__owner_unit=None)
+    response = client.get(f"{BASE}/versions/{national.pk}/export/json/")
+    assert (response.status_code, response["Content-Type"]) == (200, "application/json; charset=utf-8")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="quy-trinh-{national.definition_id}-phien-ban-1.json"'
+    )
+    document = response.json()
+    assert document["spec"] == national.spec
+    bpmn = client.get(f"{BASE}/versions/{national.pk}/export/bpmn/")
+    assert (bpmn.status_code, bpmn["Content-Type"]) == (200, "application/xml; charset=utf-8")
+    assert bpmn.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions ')
+    svg = client.get(f"{BASE}/versions/{national.pk}/export/svg/")
+    assert (svg.status_code, svg["Content-Type"]) == (200, "image/svg+xml; charset=utf-8")
+    assert svg.content.decode().startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert client.get(f"{BASE}/versions/{national.pk}/export/pdf/").status_code == 404
+
+    # Imported into the province's definition: a new draft with the same spec.
+    response = client.post(f"{BASE}/definitions/{province_draft.definition_id}/import/", document, format="json")
+    assert (response.status_code, response.json()["number"], response.json()["spec"]) == (201, 2, national.spec)
+
+
+def test_an_import_naming_what_does_not_exist_is_refused_whole(world, province_draft):
+    client = api_for(world.admin)
+    national = ProcedureVersion.objects.get(definition__owner_unit=None)
+    document = client.get(f"{BASE}/versions/{national.pk}/export/json/").json()
+    document["spec"]["stages"]["survey"]["performer_role"] = "khong_co"
+    response = client.post(f"{BASE}/definitions/{province_draft.definition_id}/import/", document, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["document"] == [
+        "Vai trò thực hiện “khong_co” ở bước “Khảo sát thực tế” không tồn tại trong hệ thống."
+    ]
+    assert province_draft.definition.versions.count() == 1
+    # Importing into the national definition is not the province admin's to do.
+    response = client.post(f"{BASE}/definitions/{national.definition_id}/import/", document, format="json")
+    assert response.status_code == 403
+    assert api_for(world.standing_body).get(f"{BASE}/versions/{national.pk}/export/json/").status_code == 403
