@@ -328,6 +328,8 @@ def test_the_version_page_shows_the_spec_and_the_diagram(client, world, province
     assert "Quy trình của Thành ủy Cần Thơ — phiên bản 1" in text
     assert '<th scope="row">Thời hạn</th><td>12 ngày làm việc</td>' in text
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="kheo-flow-diagram"' in text
+    for kind in ("json", "bpmn", "svg"):
+        assert f'href="/api/v1/procedures/versions/{province_draft.pk}/export/{kind}/"' in text
     assert Decimal(province_draft.spec["evaluation"]["pass_threshold"]) == Decimal("70")
 
 
