@@ -8,7 +8,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from procedures.access import can_change_definition, definition_changeable, version_changeable, version_readable
+from procedures.access import (
+    can_change_definition,
+    can_design,
+    definition_changeable,
+    version_changeable,
+    version_readable,
+)
 from procedures.diff import spec_summary
 from procedures.forms import PublishForm, SpecEditor, designer_choices
 from procedures.review import level_names, open_draft, version_diagram, version_diff, version_problems
@@ -67,7 +73,7 @@ class DraftEditView(DesignerRequiredMixin, TemplateView):
     template_name = "procedures/draft_edit.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if can_design(request.user):  # others are refused by the mixin, with its message
             self.version = version_changeable(request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
