@@ -345,3 +345,34 @@ def test_draft_create_service_refuses_nothing_for_a_unit_below(world):
     draft = definition_create(unit=commune, author=world.admin)
     assert (draft.based_on_id, draft.definition.owner_unit) == (national.pk, commune)
     assert draft_create(definition=draft.definition, author=world.admin).number == 2
+
+
+def test_the_rules_messages_are_shown_beside_their_fields_in_stages_and_lists(client, world, province_draft):
+    step = {
+        "steps-{i}-title": "Ý kiến pháp chế",
+        "steps-{i}-after": "evaluate",
+        "steps-{i}-performer_role": Role.STANDING_BODY,
+        "steps-{i}-performer_unit": "organiser",
+        "steps-{i}-sla_working_days": "3",
+    }
+    data = edit_post_data(
+        province_draft,
+        **{"stage-survey-sla_working_days": "0", "steps-TOTAL_FORMS": "2", "steps-0-key": "phap-che"},
+        **{"steps-1-key": "phap-che"},
+        **{key.format(i=i): value for i in (0, 1) for key, value in step.items()},
+    )
+    client.force_login(world.admin)
+    response = client.post(f"/procedures/versions/{province_draft.pk}/edit/", data, follow=True)
+    province_draft.refresh_from_db()
+    assert [step["key"] for step in province_draft.spec["approval_steps"]] == ["phap-che", "phap-che"]  # saved
+    text = _text(response)
+    sla = "Thời hạn xử lý bước “Khảo sát thực tế” là 0 ngày: phải lớn hơn 0 ngày làm việc."
+    duplicate = "Mã “phap-che” đã dùng cho một bước thẩm định bổ sung khác: mỗi bước cần một mã riêng."
+    stage_block = text.split('data-field="stage-survey-sla_working_days"', 1)[1].split("</div>", 1)[0]
+    assert sla in stage_block
+    first_key = text.split('data-field="steps-0-key"', 1)[1].split("</td>", 1)[0]
+    second_key = text.split('data-field="steps-1-key"', 1)[1].split("</td>", 1)[0]
+    assert (duplicate in first_key, duplicate in second_key) == (False, True)
+    summary = text.split('id="problems"', 1)[1].split("</div>", 1)[0]
+    assert sla in summary and duplicate in summary
+    assert "Đã lưu bản nháp. Còn 2 vấn đề cần sửa trước khi ban hành." in text
