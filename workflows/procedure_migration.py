@@ -9,7 +9,6 @@ row lock, re-plans its open tasks' deadlines with the planning functions of
 from collections.abc import Callable, Iterable
 
 from celery import current_app
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +16,6 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from procedures.migration import (
-    ORPHAN_CANCEL,
     ORPHAN_CHOICES,
     TASK_CANCEL,
     TASK_REPLAN,
@@ -67,12 +65,12 @@ def migration_target_allowed(*, process: RecognitionProcess, target: ProcedureVe
     return version_in_force(process.organising_unit) == target
 
 
-def process_facts(
-    *, process: RecognitionProcess, target: ProcedureVersion, calendar: WorkingCalendar
-) -> ProcessFacts:
+def process_facts(*, process: RecognitionProcess, target: ProcedureVersion, calendar: WorkingCalendar) -> ProcessFacts:
     """What the planner needs to know of one process (two queries: its open and its finished tasks)."""
     open_tasks = list(
-        RecognitionTask.objects.filter(process=process, flow_task_type="HUMAN", status__in=OPEN).order_by("created", "pk")
+        RecognitionTask.objects.filter(process=process, flow_task_type="HUMAN", status__in=OPEN).order_by(
+            "created", "pk"
+        )
     )
     spent = _working_days_spent(process=process, calendar=calendar) if open_tasks else {}
     return ProcessFacts(
@@ -119,10 +117,13 @@ def orphan_choices_clean(choices: dict | None) -> dict[str, str]:
             continue
         if choice not in ORPHAN_CHOICES:
             raise ValidationError(
-                {"orphan_choices": _("Lựa chọn “%(choice)s” cho bước “%(stage)s” không hợp lệ.") % {
-                    "choice": choice,
-                    "stage": stage,
-                }}
+                {
+                    "orphan_choices": _("Lựa chọn “%(choice)s” cho bước “%(stage)s” không hợp lệ.")
+                    % {
+                        "choice": choice,
+                        "stage": stage,
+                    }
+                }
             )
         cleaned[str(stage)] = choice
     return cleaned
@@ -200,7 +201,9 @@ def process_migrate(
         from_version_id = process.procedure_version_id
         process.procedure_version = target
         process.save(update_fields=["procedure_version"])
-        tasks = {task.pk: task for task in RecognitionTask.objects.filter(pk__in=[c.task_id for c in plan.task_changes])}
+        tasks = {
+            task.pk: task for task in RecognitionTask.objects.filter(pk__in=[c.task_id for c in plan.task_changes])
+        }
         now = timezone.now()
         for change in plan.task_changes:
             task = tasks[change.task_id]
@@ -253,7 +256,11 @@ def _task_deadline_replan(*, task, change, spec: ProcedureSpec, now, calendar: W
     planned = {
         slot.rule: slot
         for slot in deadline_slots_plan(
-            task_id=task.pk, due_on=change.new_due_on, now=now, calendar=calendar, policy=_stage_policy(spec, task.flow_task.name)
+            task_id=task.pk,
+            due_on=change.new_due_on,
+            now=now,
+            calendar=calendar,
+            policy=_stage_policy(spec, task.flow_task.name),
         )
     }
     existing = {slot.rule: slot for slot in DeadlineSlot.objects.filter(task_id=task.pk)}

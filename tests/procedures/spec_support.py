@@ -34,7 +34,9 @@ def spec_build(*, sla=None, disabled=(), approvals=(), performers=None, escalati
                 performer_role=performers[name][0],
                 performer_unit=performers[name][1],
                 sla_working_days=sla[name],
-                escalation=tuple(EscalationLevel(after_working_days=d, supervisor_role="standing_body") for d in escalation),
+                escalation=tuple(
+                    EscalationLevel(after_working_days=d, supervisor_role="standing_body") for d in escalation
+                ),
                 clock_paused=name == "check_dossier",
             )
             for name in SLA
@@ -49,7 +51,12 @@ def spec_build(*, sla=None, disabled=(), approvals=(), performers=None, escalati
 
 def approval(key: str, *, after: str, sla: int = 4, role: str = "standing_body") -> ApprovalStepSpec:
     return ApprovalStepSpec(
-        key=key, title=key, after=after, performer_role=role, performer_unit=PerformerUnit.ORGANISER, sla_working_days=sla
+        key=key,
+        title=key,
+        after=after,
+        performer_role=role,
+        performer_unit=PerformerUnit.ORGANISER,
+        sla_working_days=sla,
     )
 
 

@@ -112,4 +112,6 @@ def test_an_assumed_duration_replaces_the_sla_of_an_added_step():
 def test_a_tighter_sla_escalates_more_tasks():
     tighter = spec_build(sla={"survey": 9})
     result = simulation_compare(records(), PUBLISHED, tighter).draft
-    assert next(row.escalated for row in result.stages if row.step == "survey") == 3  # 14, 12 and 20 > 9 + 1 (10 is not)
+    assert (
+        next(row.escalated for row in result.stages if row.step == "survey") == 3
+    )  # 14, 12 and 20 > 9 + 1 (10 is not)

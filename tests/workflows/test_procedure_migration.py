@@ -39,7 +39,12 @@ def test_the_dry_run_shows_the_new_due_date_and_writes_nothing(world, dossier):
     v2 = version_published(world, v1, stages={"check_dossier": {"sla_working_days": 8}, "survey": {"enabled": False}})
     (plan,) = migration_dry_run(user=world.admin, process_ids=[model.process.pk], target=v2)
     (change,) = plan.task_changes
-    assert (plan.label, plan.position, plan.stages_skipped, plan.blocked) == ("Hũ gạo tình thương", "check_dossier", ("survey",), False)
+    assert (plan.label, plan.position, plan.stages_skipped, plan.blocked) == (
+        "Hũ gạo tình thương",
+        "check_dossier",
+        ("survey",),
+        False,
+    )
     assert (change.node, change.old_due_on, change.new_due_on, change.new_budget) == (
         "check_dossier",
         date(2026, 3, 9),
