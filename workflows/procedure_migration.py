@@ -356,6 +356,35 @@ def migration_run_start(
     return run
 
 
+def migration_confirm(
+    *,
+    user: User,
+    process_ids: Iterable[int],
+    target: ProcedureVersion,
+    reason: str,
+    orphan_choices: dict | None = None,
+    publish: Callable[[int], None] | None = None,
+) -> MigrationRun:
+    """The admin confirms a move: refused while the dry run blocks any chosen process, else the run starts."""
+    process_ids = list(process_ids)
+    plans = migration_dry_run(user=user, process_ids=process_ids, target=target, orphan_choices=orphan_choices)
+    blocked = [
+        _("%(label)s: %(blocker)s") % {"label": plan.label, "blocker": blocker}
+        for plan in plans
+        for blocker in plan.blockers
+    ]
+    if blocked:
+        raise ValidationError({"processes": blocked})
+    return migration_run_start(
+        user=user,
+        process_ids=process_ids,
+        target=target,
+        reason=reason,
+        orphan_choices=orphan_choices,
+        publish=publish,
+    )
+
+
 MIGRATION_TASK = "procedures.migrate"
 
 
@@ -398,3 +427,45 @@ def _messages(error: Exception) -> list[str]:
     if isinstance(error, ValidationError):
         return list(error.messages)
     return [_("Không tìm thấy hồ sơ.")]
+
+
+# Reads for the pages -----------------------------------------------------------------------------
+
+CANDIDATES_SHOWN = 500
+
+
+def migration_candidates(*, user: User, name: str = "", version: ProcedureVersion | None = None):
+    """Running processes of the admin's subtree, oldest first, that a move may concern."""
+    queryset = (
+        processes_visible_to(user=user)
+        .filter(status=STATUS.NEW, finished__isnull=True)
+        .select_related("procedure_version__definition")
+        .order_by("created", "pk")
+    )
+    if name:
+        queryset = queryset.filter(movement_model__name__icontains=name)
+    if version is not None:
+        queryset = queryset.filter(procedure_version=version)
+    return queryset
+
+
+def migration_run_for(*, user: User, run_id: int) -> MigrationRun:
+    """A run the user started (any run for a superuser); DoesNotExist otherwise."""
+    runs = MigrationRun.objects.select_related("target__definition")
+    if not user.is_superuser:
+        runs = runs.filter(actor=user)
+    return runs.get(pk=run_id)
+
+
+def migration_run_progress(run: MigrationRun) -> dict:
+    """What the page polls: counts, the share done, and the processes that could not move."""
+    return {
+        "run": run.pk,
+        "status": run.status,
+        "status_label": str(run.get_status_display()),
+        "total": run.total,
+        "done": run.done,
+        "failed": run.failed,
+        "percent": round(100 * (run.done + run.failed) / run.total) if run.total else 100,
+        "errors": run.errors,
+    }

@@ -62,10 +62,14 @@ def last_year(today: date) -> tuple[date, date]:
     return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
 
 
-def simulation_scope_path(*, user: User, version: ProcedureVersion) -> str:
-    """The processes a simulation replays: the definition's unit subtree, within the user's own."""
+def simulation_scope_guard(*, user: User) -> None:
     if not user.has_perm(SIMULATE_PERMISSION):
         raise PermissionDenied(_("Bạn không có quyền thiết kế quy trình nên không chạy mô phỏng được."))
+
+
+def simulation_scope_path(*, user: User, version: ProcedureVersion) -> str:
+    """The processes a simulation replays: the definition's unit subtree, within the user's own."""
+    simulation_scope_guard(user=user)
     owner = version.definition.owner_unit
     owner_path = owner.path if owner is not None else ""
     if user.is_superuser:

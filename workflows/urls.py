@@ -8,6 +8,7 @@ from notifications import urls as notifications_urls
 from recognition.audit.selectors import can_audit
 from recognition.views import audit as audit_views
 
+from . import procedure_urls
 from .views import dossiers
 from .viewsets import recognition_flow_viewset
 
@@ -41,7 +42,23 @@ notifications_application = Application(
     urlpatterns=notifications_urls.urlpatterns,
 )
 
+# Issue 10: the designer's pages (procedures.urls) join these in the same application when merged.
+procedures_application = Application(
+    title=_("Quy trình"),
+    icon="account_tree",
+    app_name="procedures",
+    menu_template_name="workflows/procedures/menu.html",
+    permission=procedure_urls.can_use_procedure_tools,
+    urlpatterns=procedure_urls.urlpatterns,
+)
+
 site = Site(
     title=_("Khéo — Dân vận khéo"),
-    viewsets=[recognition_flow_viewset(), models_application, audit_application, notifications_application],
+    viewsets=[
+        recognition_flow_viewset(),
+        models_application,
+        audit_application,
+        notifications_application,
+        procedures_application,
+    ],
 )

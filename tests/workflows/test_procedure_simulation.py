@@ -12,6 +12,7 @@ from procedures.services import draft_create, draft_update
 from recognition.roles import Role
 from tests.factories import user_with_role
 from tests.recognition.audit_support import check, evaluate, recognise, register, replicate_and_close, survey
+from tests.workflows.api_support import api_for
 from tests.workflows.migration_support import at
 from workflows.deadlines.calendar import working_calendar
 from workflows.procedure_simulation import simulation_records, simulation_run
@@ -113,3 +114,50 @@ def test_only_designers_simulate_and_only_their_subtree(world, history):
     elsewhere = designer(user_with_role(role=Role.ADMIN, unit=world.other_commune, username="quantri_xa"))
     _published, comparison = simulation_run(user=elsewhere, draft=draft, period=MARCH)
     assert (comparison.published.processes, comparison.draft.processes) == (0, 0)
+
+
+def survey_skipped_draft(world, national):
+    draft = draft_create(definition=national.definition, author=world.admin)
+    stages = {**draft.spec["stages"], "survey": {**draft.spec["stages"]["survey"], "enabled": False}}
+    return draft_update(version=draft, spec_data={**draft.spec, "stages": stages}, author=world.admin)
+
+
+def test_the_api_returns_both_versions_side_by_side(world, history):
+    draft = survey_skipped_draft(world, history[0].process.procedure_version)
+    response = api_for(designer(world.admin)).get(
+        "/api/v1/procedures/simulation/", {"draft": draft.pk, "start": "2026-03-01", "end": "2026-03-31"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["results"]["published"]["end_to_end"], body["results"]["draft"]["end_to_end"]) == (
+        {"median": 12.0, "p90": 14},
+        {"median": 5.5, "p90": 7},
+    )
+    survey_rows = [
+        (side, row["enabled"], row["processes"], row["median"], row["p90"], row["escalated"])
+        for side in ("published", "draft")
+        for row in body["results"][side]["stages"]
+        if row["step"] == "survey"
+    ]
+    # Survey durations 3 and 10 working days.
+    assert survey_rows == [("published", True, 2, 6.5, 10, 0), ("draft", False, 0, None, None, 0)]
+
+
+def test_the_api_refuses_without_the_design_permission(world, history):
+    draft = survey_skipped_draft(world, history[0].process.procedure_version)
+    response = api_for(world.admin).get("/api/v1/procedures/simulation/", {"draft": draft.pk})
+    assert (response.status_code, response.json()["detail"]) == (
+        403,
+        "Bạn không có quyền thiết kế quy trình nên không chạy mô phỏng được.",
+    )
+
+
+def test_the_page_shows_the_tables(client, world, history):
+    draft = survey_skipped_draft(world, history[0].process.procedure_version)
+    client.force_login(designer(world.admin))
+    response = client.get("/procedures/simulate/", {"draft": draft.pk, "start": "01/03/2026", "end": "31/03/2026"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "2 hồ sơ bắt đầu từ 01/03/2026 đến 31/03/2026." in content
+    assert "Không áp dụng" in content  # the draft's survey
+    assert client.get("/procedures/simulate/").status_code == 200
