@@ -6,13 +6,17 @@ row lock, re-plans its open tasks' deadlines with the planning functions of
 `workflows.deadlines` and writes PROCESS_MIGRATED with the admin's reason.
 """
 
+import random
+import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from procedures.migration import (
@@ -35,6 +39,7 @@ from .deadlines.calendar import WorkingCalendar, working_calendar
 from .deadlines.models import DeadlineSlot
 from .deadlines.planning import deadline_slots_plan, task_starts_batched
 from .deadlines.policy import DeadlinePolicy, deadline_policy
+from .locking import ATTEMPTS
 from .models import RecognitionProcess, RecognitionTask
 from .selectors import processes_visible_to
 
@@ -51,6 +56,32 @@ STAGE_OF_NODE = {
     "recognise": ModelStage.RECOGNITION,
     "replicate": ModelStage.REPLICATION,
 }
+
+
+@contextmanager
+def process_locked(process_id: int):
+    """A transaction holding the process's flow lock, as `locking.task_process_locked` takes it.
+
+    NOWAIT with growing pauses, then FlowLockFailed: the row viewflow's own lock and the
+    deadline scans lock, so no task of the process moves while it changes version.
+    """
+    for attempt in range(ATTEMPTS):
+        with transaction.atomic():
+            try:
+                found = list(
+                    RecognitionProcess.objects.filter(pk=process_id)
+                    .select_for_update(nowait=True)
+                    .values_list("pk", flat=True)
+                )
+            except DatabaseError:
+                if attempt == ATTEMPTS - 1:
+                    raise FlowLockFailed(f"Lock failed for process {process_id}") from None
+                time.sleep((((attempt + 1) * random.random()) + 2**attempt) / 2.5)
+                continue
+            if not found:
+                raise RecognitionProcess.DoesNotExist("RecognitionProcess matching query does not exist.")
+            yield found[0]
+            return
 
 
 # Facts -------------------------------------------------------------------------------------------
@@ -180,12 +211,10 @@ def process_migrate(
         raise ValidationError({"reason": _("Phải ghi rõ lý do chuyển phiên bản quy trình.")})
     choices = orphan_choices_clean(orphan_choices)
     calendar = working_calendar()
-    with transaction.atomic(), acting_as(actor), task_starts_batched():
-        process = (
-            RecognitionProcess.objects.select_for_update(of=("self",))
-            .select_related("procedure_version", "organising_unit", "movement_model")
-            .get(pk=process_id)
-        )
+    with process_locked(process_id), acting_as(actor), task_starts_batched():
+        process = RecognitionProcess.objects.select_related(
+            "procedure_version", "organising_unit", "movement_model"
+        ).get(pk=process_id)
         from_spec = version_spec(process.procedure_version)
         to_spec = version_spec(target)
         plan = migration_plan(
@@ -205,12 +234,15 @@ def process_migrate(
             task.pk: task for task in RecognitionTask.objects.filter(pk__in=[c.task_id for c in plan.task_changes])
         }
         now = timezone.now()
+        task_units = {}
         for change in plan.task_changes:
             task = tasks[change.task_id]
             if change.action == TASK_REPLAN:
                 _task_deadline_replan(task=task, change=change, spec=to_spec, now=now, calendar=calendar)
                 if change.performer_changed:
-                    _task_unit_set(task=task, process=process, performer_unit=change.new_performer[1])
+                    unit_id = _task_unit_set(task=task, process=process, performer_unit=change.new_performer[1])
+                    if unit_id is not None:
+                        task_units[str(task.pk)] = unit_id
             elif change.action == TASK_CANCEL:
                 _task_cancel_and_move_on(task=task, process=process)
         audit_record(
@@ -227,6 +259,7 @@ def process_migrate(
                 "tasks_replanned": [c.task_id for c in plan.task_changes if c.action == TASK_REPLAN],
                 "tasks_cancelled": list(plan.tasks_cancelled),
                 "orphan_choices": choices,
+                "task_units": task_units,
             },
         )
     return plan
@@ -276,15 +309,20 @@ def _task_deadline_replan(*, task, change, spec: ProcedureSpec, now, calendar: W
     DeadlineSlot.objects.bulk_create([slot for rule, slot in planned.items() if rule not in existing])
 
 
-def _task_unit_set(*, task, process: RecognitionProcess, performer_unit: str) -> None:
-    """The unit that performs the task under the target; its owner is released when outside that unit."""
+def _task_unit_set(*, task, process: RecognitionProcess, performer_unit: str) -> int | None:
+    """The unit that performs the task under the target (its id, None when unchanged).
+
+    An owner outside that unit is released through the task's activation (audited as
+    TASK_RELEASED), so the task waits in the new unit's queue.
+    """
     unit_id = _performer_unit_id(process=process, performer_unit=performer_unit)
     if unit_id is None or unit_id == task.unit_id:
-        return
-    updates = {"unit_id": unit_id}
+        return None
     if task.owner_id is not None and task.owner.unit_id != unit_id:
-        updates.update(owner=None, status=STATUS.NEW, assigned=None)
-    RecognitionTask.objects.filter(pk=task.pk).update(**updates)
+        task.process = process
+        task.flow_task.activation_class(task).unassign()
+    RecognitionTask.objects.filter(pk=task.pk).update(unit_id=unit_id)
+    return unit_id
 
 
 def _performer_unit_id(*, process: RecognitionProcess, performer_unit: str) -> int | None:
@@ -411,7 +449,7 @@ def migration_run_execute(*, run_id: int, chunk_size: int = CHUNK_SIZE) -> Migra
                     reason=run.reason,
                     orphan_choices=run.orphan_choices,
                 )
-            except (ValidationError, RecognitionProcess.DoesNotExist) as error:
+            except (ValidationError, RecognitionProcess.DoesNotExist, FlowLockFailed) as error:
                 run.failed += 1
                 run.errors.append({"process": process_id, "errors": _messages(error)})
             else:
@@ -426,6 +464,8 @@ def migration_run_execute(*, run_id: int, chunk_size: int = CHUNK_SIZE) -> Migra
 def _messages(error: Exception) -> list[str]:
     if isinstance(error, ValidationError):
         return list(error.messages)
+    if isinstance(error, FlowLockFailed):
+        return [_("Hồ sơ đang được người khác xử lý; hãy chuyển lại hồ sơ này sau.")]
     return [_("Không tìm thấy hồ sơ.")]
 
 

@@ -82,6 +82,7 @@ VALUE_LABELS = {
     "tasks_replanned": _("Nhiệm vụ được tính lại hạn"),
     "tasks_cancelled": _("Nhiệm vụ bị hủy"),
     "orphan_choices": _("Xử lý nhiệm vụ ở bước bị bỏ"),
+    "task_units": _("Đơn vị xử lý mới của nhiệm vụ"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.

@@ -151,6 +151,7 @@ def trail(world, dossier, settings, client):
                 "tasks_replanned": [],
                 "tasks_cancelled": [3],
                 "orphan_choices": {"survey": "cancel"},
+                "task_units": {},
             },
         )
     # The procedure: an admin drafts a new version, saves it and publishes it (the first one retires).

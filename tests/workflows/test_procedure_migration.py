@@ -21,6 +21,7 @@ from workflows.procedure_migration import (
     migration_run_start,
     process_migrate,
 )
+from workflows.services import task_claim
 
 pytestmark = pytest.mark.django_db
 REASON = "Áp dụng Hướng dẫn số 12-HD/BDVTW."
@@ -186,3 +187,20 @@ def test_only_an_admin_of_the_scope_may_migrate(world, dossier):
             user=world.standing_body, process_ids=[model.process.pk], target=v2, reason=REASON, publish=print
         )
     assert not MigrationRun.objects.exists()
+
+
+def test_a_new_performing_unit_moves_the_open_task_and_releases_an_owner_outside_it(world, dossier):
+    model = registered_on_monday(world, dossier)
+    task = open_task(model, "check_dossier")
+    task_claim(task_id=task.pk, user=world.standing_body)
+    v2 = version_published(
+        world, model.process.procedure_version, stages={"check_dossier": {"performer_unit": "registrant"}}
+    )
+    (plan,) = migration_dry_run(user=world.admin, process_ids=[model.process.pk], target=v2)
+    assert plan.task_changes[0].new_performer == ("standing_body", "registrant")
+    process_migrate(process_id=model.process.pk, target=v2, actor=world.admin, reason=REASON)
+    task.refresh_from_db()
+    assert (task.unit, task.owner, task.status) == (world.submitter_unit, None, STATUS.NEW)
+    assert AuditEvent.objects.filter(action="task_released", task_id=task.pk, actor=world.admin).count() == 1
+    payload = AuditEvent.objects.get(action="process_migrated").payload
+    assert payload["task_units"] == {str(task.pk): world.submitter_unit.pk}
