@@ -450,6 +450,9 @@ def migration_run_execute(*, run_id: int, chunk_size: int = CHUNK_SIZE) -> Migra
                     orphan_choices=run.orphan_choices,
                 )
             except (ValidationError, RecognitionProcess.DoesNotExist, FlowLockFailed) as error:
+                if _moved_already(process_id=process_id, target=run.target):
+                    run.done += 1  # moved before a retry of this chunk: the progress was not saved yet
+                    continue
                 run.failed += 1
                 run.errors.append({"process": process_id, "errors": _messages(error)})
             else:
@@ -459,6 +462,10 @@ def migration_run_execute(*, run_id: int, chunk_size: int = CHUNK_SIZE) -> Migra
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "finished_at"])
     return run
+
+
+def _moved_already(*, process_id: int, target: ProcedureVersion) -> bool:
+    return RecognitionProcess.objects.filter(pk=process_id, procedure_version=target).exists()
 
 
 def _messages(error: Exception) -> list[str]:

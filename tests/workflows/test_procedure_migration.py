@@ -204,3 +204,15 @@ def test_a_new_performing_unit_moves_the_open_task_and_releases_an_owner_outside
     assert AuditEvent.objects.filter(action="task_released", task_id=task.pk, actor=world.admin).count() == 1
     payload = AuditEvent.objects.get(action="process_migrated").payload
     assert payload["task_units"] == {str(task.pk): world.submitter_unit.pk}
+
+
+def test_a_retried_run_counts_a_process_its_first_attempt_moved_as_done(world, dossier):
+    model = registered_on_monday(world, dossier)
+    v2 = version_published(world, model.process.procedure_version)
+    run = migration_run_start(
+        user=world.admin, process_ids=[model.process.pk], target=v2, reason=REASON, publish=lambda run_id: None
+    )
+    # The worker moved the process, then died before saving the chunk's progress.
+    process_migrate(process_id=model.process.pk, target=v2, actor=world.admin, reason=REASON)
+    run = migration_run_execute(run_id=run.pk)
+    assert (run.done, run.failed, run.errors) == (1, 0, [])

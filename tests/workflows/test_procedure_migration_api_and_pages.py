@@ -146,3 +146,15 @@ def test_the_page_shows_what_blocks_and_offers_no_confirmation(client, world, do
 def test_the_page_is_forbidden_without_the_permission(client, world):
     client.force_login(world.standing_body)
     assert client.get("/procedures/migrate/").status_code == 403
+
+
+def test_the_dry_run_names_the_new_performer(client, world, dossier):
+    model = registered_on_monday(world, dossier)
+    v2 = version_published(
+        world, model.process.procedure_version, stages={"check_dossier": {"performer_unit": "registrant"}}
+    )
+    client.force_login(world.admin)
+    response = client.post(
+        "/procedures/migrate/", {"processes": [model.process.pk], "target": v2.pk, "action": "dry_run"}
+    )
+    assert "người xử lý mới: Cơ quan thường trực — đơn vị đăng ký" in response.content.decode()

@@ -9,7 +9,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from procedures.models import MigrationRun
+from procedures.spec import PerformerUnit
 from recognition.audit.labels import NODE_LABELS
+from recognition.models import Level
+from recognition.roles import Role
 from workflows.ids import id_is_storable
 from workflows.procedure_forms import MigrationFilterForm, MigrationForm
 from workflows.procedure_migration import (
@@ -74,7 +77,10 @@ class MigrationView(LoginRequiredMixin, View):
         chosen = (
             set(form.cleaned_data.get("processes", [])) if form.is_bound and hasattr(form, "cleaned_data") else set()
         )
-        rows = [_plan_row(plan) for plan in plans] if plans is not None else None
+        rows = None
+        if plans is not None:
+            level_names = dict(Level.objects.values_list("code", "name"))
+            rows = [_plan_row(plan, level_names) for plan in plans]
         return render(
             request,
             TEMPLATE,
@@ -90,7 +96,23 @@ class MigrationView(LoginRequiredMixin, View):
         )
 
 
-def _plan_row(plan) -> dict:
+def performer_label(performer: tuple[str, str] | None, level_names: dict[str, str]) -> str:
+    """“Cơ quan thường trực — đơn vị tổ chức” for (role, performing unit)."""
+    if performer is None:
+        return ""
+    role, unit = performer
+    try:
+        role_label = str(Role(role).label)
+    except ValueError:
+        role_label = role
+    unit_label = {
+        PerformerUnit.ORGANISER: _("đơn vị tổ chức"),
+        PerformerUnit.REGISTRANT: _("đơn vị đăng ký"),
+    }.get(unit) or level_names.get(unit, unit)
+    return f"{role_label} — {unit_label}"
+
+
+def _plan_row(plan, level_names: dict[str, str]) -> dict:
     return {
         "plan": plan,
         "blocked": plan.blocked,
@@ -98,7 +120,14 @@ def _plan_row(plan) -> dict:
         "skipped": [step_label(step) for step in plan.stages_skipped],
         "added": [step_label(step) for step in plan.stages_added],
         "created": [step_label(step) for step in plan.tasks_created],
-        "tasks": [{"change": change, "stage": step_label(change.node)} for change in plan.task_changes],
+        "tasks": [
+            {
+                "change": change,
+                "stage": step_label(change.node),
+                "new_performer": performer_label(change.new_performer, level_names),
+            }
+            for change in plan.task_changes
+        ],
     }
 
 
