@@ -4,6 +4,9 @@ Every change is audited in its own transaction. A published or retired version n
 changes; editing starts from a new draft copied from it.
 """
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -118,9 +121,17 @@ def _next_number(definition: ProcedureDefinition) -> int:
 
 
 def _version_payload(version: ProcedureVersion) -> dict:
+    """The version's identity and a fingerprint of its content, so an auditor can tell it never changed."""
     return {
         "definition": version.definition_id,
         "version": version.pk,
         "version_number": version.number,
         "status": version.status,
+        "spec_sha256": spec_fingerprint(version.spec),
     }
+
+
+def spec_fingerprint(spec_data: dict) -> str:
+    """SHA-256 of the spec's canonical JSON (sorted keys, no spaces)."""
+    canonical = json.dumps(spec_data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -83,6 +83,7 @@ VALUE_LABELS = {
     "tasks_cancelled": _("Nhiệm vụ bị hủy"),
     "orphan_choices": _("Xử lý nhiệm vụ ở bước bị bỏ"),
     "task_units": _("Đơn vị xử lý mới của nhiệm vụ"),
+    "spec_sha256": _("Dấu vân tay nội dung quy trình (SHA-256)"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.
