@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from procedures import selectors as procedure_selectors
+from procedures.selectors import _published_spec
 from recognition.models import Campaign, Field, UnitKind
 from recognition.roles import Role
 from tests.accounts.support import SecondFactorClient
@@ -34,11 +34,11 @@ def _fresh_api_throttles():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_published_specs():
-    """Published specs are cached per worker by version id; a rolled-back test may leave an id for reuse
-    (SQLite hands it out again), so each test starts with an empty cache."""
-    procedure_selectors._published_spec.cache_clear()
+def _fresh_pinned_specs():
+    """Published specs are cached per worker by version id; ids are reused after each test's rollback."""
+    _published_spec.cache_clear()
     yield
+    _published_spec.cache_clear()
 
 
 @dataclass

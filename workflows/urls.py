@@ -6,10 +6,10 @@ from viewflow.urls import Application, Site
 
 from notifications import urls as notifications_urls
 from procedures import urls as procedures_urls
-from procedures.access import can_design
 from recognition.audit.selectors import can_audit
 from recognition.views import audit as audit_views
 
+from . import procedure_urls
 from .views import dossiers
 from .viewsets import recognition_flow_viewset
 
@@ -47,9 +47,10 @@ procedures_application = Application(
     title=_("Thiết kế quy trình"),
     icon="account_tree",
     app_name="procedures",
-    permission=can_design,
+    permission=procedure_urls.can_use_procedure_tools,
     menu_template_name="procedures/menu.html",
-    urlpatterns=procedures_urls.urlpatterns,
+    # The designer (procedures.urls) and, beside it, migration and simulation, which read the engine's rows.
+    urlpatterns=[*procedures_urls.urlpatterns, *procedure_urls.urlpatterns],
 )
 
 site = Site(
