@@ -110,7 +110,7 @@ def test_only_designers_simulate_and_only_their_subtree(world, history):
     national = history[0].process.procedure_version
     draft = draft_create(definition=national.definition, author=world.admin)
     with pytest.raises(PermissionDenied, match="không có quyền thiết kế quy trình"):
-        simulation_run(user=world.admin, draft=draft, period=MARCH)
+        simulation_run(user=world.standing_body, draft=draft, period=MARCH)
     elsewhere = designer(user_with_role(role=Role.ADMIN, unit=world.other_commune, username="quantri_xa"))
     _published, comparison = simulation_run(user=elsewhere, draft=draft, period=MARCH)
     assert (comparison.published.processes, comparison.draft.processes) == (0, 0)
