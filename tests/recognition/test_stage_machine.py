@@ -106,7 +106,7 @@ def test_the_steps_within_a_stage_are_these():
     assert {name: stage for name, (stage, _title) in STEPS_WITHIN_STAGE.items()} == STEPS
 
 
-@pytest.mark.parametrize(("step", "current"), itertools.product(sorted(STEPS), ModelStage.values))
+@pytest.mark.parametrize(("step", "current"), list(itertools.product(sorted(STEPS), ModelStage.values)))
 def test_a_step_within_a_stage_runs_only_in_its_stage(step, current):
     if current == STEPS[step]:
         assert step_check(current, step) is None
