@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from recognition.models import AuditEvent, ModelStage
 from recognition.services.stage import stage_move
@@ -95,3 +96,11 @@ def test_a_record_the_audit_refuses_rolls_back_the_move():
     model.refresh_from_db()
     assert model.stage == ModelStage.REGISTERED
     assert AuditEvent.objects.count() == 0
+
+
+def test_a_move_inside_the_services_transaction_adds_no_savepoint():
+    model, surveyor = MovementModelFactory(stage=ModelStage.SURVEY), UserFactory()
+    with transaction.atomic(), CaptureQueriesContext(connection) as move:
+        stage_move(movement_model=model, transition="survey_report", action="survey_reported", actor=surveyor)
+    # The first statement is the stage's UPDATE (the audit chain may open its own savepoint after it).
+    assert move.captured_queries[0]["sql"].startswith('UPDATE "recognition_movementmodel" SET "stage"')
