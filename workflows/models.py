@@ -112,6 +112,8 @@ class RecognitionProcess(AbstractProcess, SeedAndArtifact):  # noqa: DJ008 (__st
             self.dossier_review_latest = record
         elif isinstance(record, EvaluationResult):
             self.evaluation_result_latest = record
+        else:
+            raise TypeError(f"no gateway reads a {type(record).__name__}")
 
 
 class RecognitionTask(AbstractTask, SeedAndArtifact):  # noqa: DJ008 (__str__ is AbstractTask's)

@@ -111,6 +111,11 @@ def test_the_replication_gateway_follows_the_closing_not_the_stage(
         assert process.is_replication_closed() is closed
 
 
+def test_a_record_no_gateway_reads_is_refused():
+    with pytest.raises(TypeError, match="no gateway reads a MovementModel"):
+        RecognitionProcess().outcome_keep(MovementModel())
+
+
 # --- in the running flow ---------------------------------------------------------------------------
 
 
