@@ -26,19 +26,19 @@ def client():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_pinned_specs():
-    """Parsed versions are kept per worker by id; a rolled-back test may reuse an id for another spec."""
-    _published_spec.cache_clear()
-    yield
-    _published_spec.cache_clear()
-
-
-@pytest.fixture(autouse=True)
 def _fresh_api_throttles():
     """API throttle counters live in the cache; each test starts with none."""
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pinned_specs():
+    """Published specs are cached per worker by version id; ids are reused after each test's rollback."""
+    _published_spec.cache_clear()
+    yield
+    _published_spec.cache_clear()
 
 
 @dataclass

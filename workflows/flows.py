@@ -164,7 +164,7 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
 
     def tally_scores(self, activation):
         with workflow_scope(process_id=activation.process.pk, task_id=activation.task.pk):
-            pinned_evaluation_tally(activation.process.movement_model)
+            activation.process.outcome_keep(pinned_evaluation_tally(activation.process.movement_model))
 
     def has_view_permission(self, user, obj=None):
         from .selectors import process_visible_to

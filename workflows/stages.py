@@ -18,11 +18,13 @@ from . import forms
 @dataclass(frozen=True)
 class Stage:
     form_class: type
-    submit: Callable  # (*, movement_model, user, form) -> None
+    # (*, movement_model, user, form) -> the record holding the step's outcome, or None.
+    # The flow's gateway after the step reads that record (RecognitionProcess.outcome_keep).
+    submit: Callable
 
 
 def _check_dossier(*, movement_model, user, form):
-    dossier_review_record(
+    return dossier_review_record(
         movement_model=movement_model,
         reviewer=user,
         is_accepted=form.cleaned_data["decision"] == forms.DossierCheckForm.Decision.ACCEPT,

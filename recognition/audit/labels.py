@@ -78,6 +78,13 @@ VALUE_LABELS = {
     "version_number": _("Phiên bản quy trình số"),
     "from_version": _("Từ phiên bản quy trình"),
     "to_version": _("Sang phiên bản quy trình"),
+    "stages_skipped": _("Bước bỏ qua"),
+    "stages_added": _("Bước thêm vào"),
+    "tasks_replanned": _("Nhiệm vụ được tính lại hạn"),
+    "tasks_cancelled": _("Nhiệm vụ bị hủy"),
+    "orphan_choices": _("Xử lý nhiệm vụ ở bước bị bỏ"),
+    "task_units": _("Đơn vị xử lý mới của nhiệm vụ"),
+    "spec_sha256": _("Dấu vân tay nội dung quy trình (SHA-256)"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.

@@ -23,9 +23,11 @@ from recognition.models import (
     SurveyReport,
     User,
 )
+from recognition.stage_machine import step_check, transition_check
 
 from .attachments import attachments_payload, attachments_store
 from .audit import audit_record
+from .stage import stage_move
 from .tally import (
     RubricCriterion,
     TallyOutcome,
@@ -37,14 +39,6 @@ from .tally import (
 TALLY_RULE = "evaluation_tally"
 
 
-def require_stage(movement_model: MovementModel, stage: str) -> None:
-    if movement_model.stage != stage:
-        raise ValidationError(
-            _("Mô hình đang ở giai đoạn “%(current)s”, không thực hiện được bước này.")
-            % {"current": movement_model.get_stage_display()}
-        )
-
-
 def dossier_review_record(
     *, movement_model: MovementModel, reviewer: User, is_accepted: bool, reason: str = ""
 ) -> DossierReview:
@@ -52,20 +46,20 @@ def dossier_review_record(
     reason = (reason or "").strip()
     if not is_accepted and not reason:
         raise ValidationError({"reason": _("Phải ghi rõ lý do và nội dung cần bổ sung khi trả lại hồ sơ.")})
-    require_stage(movement_model, ModelStage.REGISTERED)
+    transition = "dossier_accept" if is_accepted else "dossier_return"
+    target = transition_check(movement_model.stage, transition)
 
     with transaction.atomic():
         review = DossierReview.objects.create(
             movement_model=movement_model, reviewer=reviewer, is_accepted=is_accepted, reason=reason
         )
-        movement_model.stage = ModelStage.SURVEY if is_accepted else ModelStage.RETURNED
-        movement_model.save(update_fields=["stage", "updated_at"])
-        audit_record(
+        stage_move(
+            movement_model=movement_model,
+            transition=transition,
             action=AuditAction.DOSSIER_ACCEPTED if is_accepted else AuditAction.DOSSIER_RETURNED,
             actor=reviewer,
-            movement_model=movement_model,
             reason=reason,
-            payload={"review": review.pk, "stage": movement_model.stage},
+            payload={"review": review.pk, "stage": target},
         )
     return review
 
@@ -79,7 +73,7 @@ def survey_report_submit(
     recommendation: str,
     files=(),
 ) -> SurveyReport:
-    require_stage(movement_model, ModelStage.SURVEY)
+    transition_check(movement_model.stage, "survey_report")
     if recommendation not in SurveyRecommendation.values:
         raise ValidationError({"recommendation": _("Kiến nghị không hợp lệ.")})
     with transaction.atomic():
@@ -93,12 +87,11 @@ def survey_report_submit(
         stored = attachments_store(
             movement_model=movement_model, stage=ModelStage.SURVEY, files=files, uploaded_by=surveyed_by
         )
-        movement_model.stage = ModelStage.EVALUATION
-        movement_model.save(update_fields=["stage", "updated_at"])
-        audit_record(
+        stage_move(
+            movement_model=movement_model,
+            transition="survey_report",
             action=AuditAction.SURVEY_REPORTED,
             actor=surveyed_by,
-            movement_model=movement_model,
             payload={
                 "report": report.pk,
                 "visited_on": visited_on.isoformat(),
@@ -133,7 +126,7 @@ def council_score_submit(
     comment: str = "",
 ) -> CouncilScore:
     """Record one member's score sheet against the pinned rubric. `points` maps criterion code to points."""
-    require_stage(movement_model, ModelStage.EVALUATION)
+    step_check(movement_model.stage, "council_score")
     errors = score_sheet_problems(rubric=rubric, points=points)
     if errors:
         raise ValidationError(errors)
@@ -202,7 +195,7 @@ def evaluation_tally(*, movement_model: MovementModel, rule: TallyRule) -> Evalu
     the version's id. A model below the pass threshold is REJECTED with the reason
     recorded; otherwise it waits for the recognition decision.
     """
-    require_stage(movement_model, ModelStage.EVALUATION)
+    transition_check(movement_model.stage, "tally_pass")
     sheets = list(movement_model.council_scores.all())
     if not sheets:
         raise ValidationError(_("Chưa có phiếu chấm điểm nào."))
@@ -223,20 +216,17 @@ def evaluation_tally(*, movement_model: MovementModel, rule: TallyRule) -> Evalu
             rubric=[criterion.as_dict() for criterion in rule.criteria],
             procedure_version_id=rule.procedure_version_id,
         )
+        is_rejected = classification == Classification.REJECTED
         movement_model.final_score = score
-        if classification == Classification.REJECTED:
-            movement_model.stage = ModelStage.REJECTED
+        if is_rejected:
             movement_model.outcome_reason = _rejection_reason(outcome=outcome, rule=rule, count=len(sheets))
-        else:
-            movement_model.stage = ModelStage.RECOGNITION
-        movement_model.save(update_fields=["final_score", "stage", "outcome_reason", "updated_at"])
-        audit_record(
-            action=AuditAction.EVALUATION_REJECTED
-            if classification == Classification.REJECTED
-            else AuditAction.EVALUATION_PASSED,
-            system_actor=TALLY_RULE,
+        stage_move(
             movement_model=movement_model,
+            transition="tally_reject" if is_rejected else "tally_pass",
+            action=AuditAction.EVALUATION_REJECTED if is_rejected else AuditAction.EVALUATION_PASSED,
+            system_actor=TALLY_RULE,
             reason=movement_model.outcome_reason,
+            extra_update_fields=("final_score", "outcome_reason"),
             payload={
                 "result": result.pk,
                 "version": rule.procedure_version_id,
