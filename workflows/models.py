@@ -172,6 +172,11 @@ class RecognitionTask(AbstractTask, SeedAndArtifact):  # noqa: DJ008 (__str__ is
                 self.scope_path = process.scope_path
         super().save(*args, **kwargs)
 
+    @property
+    def title(self):
+        """The step's title; an additional approval step's from the pinned version (kept in task.data)."""
+        return (self.data or {}).get("title") or super().title
+
     def reverse(self, view_name: str, *args) -> str:
         return self.flow_task.reverse(view_name, args=[self.process_id, self.pk, *args])
 

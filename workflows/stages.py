@@ -7,27 +7,35 @@ same way whichever door it comes through.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from recognition.services.approvals import approval_opinion_record, dossier_accept_survey_skipped
 from recognition.services.decisions import model_recognise
 from recognition.services.registration import model_revise
 from recognition.services.replication import model_close, replication_record
 from recognition.services.review import council_score_submit, dossier_review_record, survey_report_submit
 
 from . import forms
+from .performers import process_spec
 
 
 @dataclass(frozen=True)
 class Stage:
     form_class: type
-    submit: Callable  # (*, movement_model, user, form) -> None
+    submit: Callable  # (*, movement_model, user, form) -> the record holding the step's outcome, or None
+    # (task) -> extra keyword arguments of the form, read from the task and its pinned version
+    form_kwargs: Callable | None = None
 
 
 def _check_dossier(*, movement_model, user, form):
-    dossier_review_record(
+    review = dossier_review_record(
         movement_model=movement_model,
         reviewer=user,
         is_accepted=form.cleaned_data["decision"] == forms.DossierCheckForm.Decision.ACCEPT,
         reason=form.cleaned_data.get("reason", ""),
     )
+    if review.is_accepted and not process_spec(movement_model.process).is_enabled("survey"):
+        # The pinned version skips the survey: the accepted dossier goes straight to the council.
+        dossier_accept_survey_skipped(movement_model=movement_model)
+    return review
 
 
 def _revise(*, movement_model, user, form):
@@ -83,6 +91,22 @@ def _replicate(*, movement_model, user, form):
         model_close(movement_model=movement_model, closed_by=user)
 
 
+def _approve(*, movement_model, user, form):
+    return approval_opinion_record(
+        movement_model=movement_model,
+        step_key=form.step.key,
+        step_title=form.step.title,
+        outcome=form.cleaned_data["outcome"],
+        reason=form.cleaned_data.get("reason", ""),
+        given_by=user,
+    )
+
+
+def _approval_step(task) -> dict:
+    """The approval step this task runs, from the version its process is pinned to."""
+    return {"step": process_spec(task.process).approval_step(task.data["step"])}
+
+
 STAGES: dict[str, Stage] = {
     "check_dossier": Stage(forms.DossierCheckForm, _check_dossier),
     "revise": Stage(forms.RevisionForm, _revise),
@@ -90,4 +114,5 @@ STAGES: dict[str, Stage] = {
     "evaluate": Stage(forms.CouncilScoreForm, _evaluate),
     "recognise": Stage(forms.RecognitionForm, _recognise),
     "replicate": Stage(forms.ReplicationForm, _replicate),
+    "approve": Stage(forms.ApprovalForm, _approve, form_kwargs=_approval_step),
 }
