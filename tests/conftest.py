@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from procedures.selectors import _published_spec
 from recognition.models import Campaign, Field, UnitKind
 from recognition.roles import Role
 from tests.accounts.support import SecondFactorClient
@@ -30,6 +31,14 @@ def _fresh_api_throttles():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pinned_specs():
+    """Published specs are cached per worker by version id; a test database reuses ids."""
+    _published_spec.cache_clear()
+    yield
+    _published_spec.cache_clear()
 
 
 @dataclass

@@ -84,7 +84,8 @@ class RecognitionProcess(AbstractProcess, SeedAndArtifact):  # noqa: DJ008 (__st
 
     # Gateway conditions of RecognitionFlow: one line each, read from the domain stage.
     def is_dossier_accepted(self) -> bool:
-        return self.movement_model.stage == ModelStage.SURVEY
+        # Accepted: on to the survey, or to the council when the pinned version skips the survey.
+        return self.movement_model.stage in (ModelStage.SURVEY, ModelStage.EVALUATION)
 
     def is_evaluation_passed(self) -> bool:
         return self.movement_model.stage == ModelStage.RECOGNITION

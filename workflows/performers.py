@@ -56,8 +56,10 @@ def owner_permission_for(node_name: str, node_permission: str | None, performer)
 def performer_unit_id(process, performer_unit: str) -> int | None:
     """The organiser, the registering unit, or the registering unit's ancestor at a level (by code).
 
-    A registering unit with no ancestor at that level (it sits directly under a higher
-    tier) is served by the organiser, which runs the campaign.
+    The ancestor is the highest unit of that level on the registering unit's line (a
+    mass organisation of a commune, itself filed at commune level, is served by the
+    commune's party committee). A registering unit with no unit of that level above it
+    is served by the organiser, which runs the campaign.
     """
     if performer_unit == PerformerUnit.REGISTRANT:
         return process.registering_unit_id
@@ -67,7 +69,7 @@ def performer_unit_id(process, performer_unit: str) -> int | None:
     ancestors = [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
     ancestor = (
         Unit.objects.filter(path__in=ancestors, level__code=performer_unit)
-        .order_by("-depth")
+        .order_by("depth")
         .values_list("pk", flat=True)
         .first()
     )
