@@ -96,10 +96,15 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
     dossier_accepted = (
         Route()
         .Annotation(title=_("Hồ sơ hợp lệ?"))
-        .Case(this.revise, lambda activation: not activation.process.is_dossier_accepted())
-        .Case(this.approve, _has_approval_after("check_dossier"), task_data=_first_approval("check_dossier"))
-        .Case(this.survey, _is_survey_enabled)
-        .Default(this.evaluation_split)
+        .Case(this.revise, lambda activation: not activation.process.is_dossier_accepted(), label=_("Không"))
+        .Case(
+            this.approve,
+            _has_approval_after("check_dossier"),
+            task_data=_first_approval("check_dossier"),
+            label=_("Có, phê duyệt thêm"),
+        )
+        .Case(this.survey, _is_survey_enabled, label=_("Có"))
+        .Default(this.evaluation_split, label=_("Có, không khảo sát"))
     )
 
     revise = (
@@ -120,9 +125,11 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
     after_survey = (
         Route()
         .Annotation(title=_("Kiến nghị của tổ khảo sát"))
-        .Case(this.survey_case_end, this.is_case_ended_by_survey)
-        .Case(this.approve, _has_approval_after("survey"), task_data=_first_approval("survey"))
-        .Default(this.evaluation_split)
+        .Case(this.survey_case_end, this.is_case_ended_by_survey, label=_("Không đề nghị, kết thúc"))
+        .Case(
+            this.approve, _has_approval_after("survey"), task_data=_first_approval("survey"), label=_("Phê duyệt thêm")
+        )
+        .Default(this.evaluation_split, label=_("Hội đồng đánh giá"))
     )
 
     survey_case_end = (
@@ -150,9 +157,14 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
     evaluation_passed = (
         Route()
         .Annotation(title=_("Đạt ngưỡng công nhận?"))
-        .Case(this.rejected, lambda activation: not activation.process.is_evaluation_passed())
-        .Case(this.approve, _has_approval_after("evaluate"), task_data=_first_approval("evaluate"))
-        .Default(this.recognise)
+        .Case(this.rejected, lambda activation: not activation.process.is_evaluation_passed(), label=_("Không"))
+        .Case(
+            this.approve,
+            _has_approval_after("evaluate"),
+            task_data=_first_approval("evaluate"),
+            label=_("Có, phê duyệt thêm"),
+        )
+        .Default(this.recognise, label=_("Có"))
     )
 
     # One node for every additional approval step of the pinned version: task.data names the step.
@@ -165,12 +177,12 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
     approval_routed = (
         Route()
         .Annotation(title=_("Kết quả phê duyệt"))
-        .Case(this.revise, _is_approval(ApprovalOutcome.RETURN))
-        .Case(this.rejected, _is_approval(ApprovalOutcome.REJECT))
-        .Case(this.approve, this.has_next_approval, task_data=this.next_approval)
-        .Case(this.survey, _is_after_check_with_survey)
-        .Case(this.evaluation_split, _is_approval_after("check_dossier", "survey"))
-        .Default(this.recognise)
+        .Case(this.revise, _is_approval(ApprovalOutcome.RETURN), label=_("Trả lại"))
+        .Case(this.rejected, _is_approval(ApprovalOutcome.REJECT), label=_("Không đồng ý"))
+        .Case(this.approve, this.has_next_approval, task_data=this.next_approval, label=_("Bước phê duyệt tiếp theo"))
+        .Case(this.survey, _is_after_check_with_survey, label=_("Đồng ý"))
+        .Case(this.evaluation_split, _is_approval_after("check_dossier", "survey"), label=_("Đồng ý"))
+        .Default(this.recognise, label=_("Đồng ý"))
     )
 
     recognise = (

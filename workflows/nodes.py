@@ -1,8 +1,10 @@
 """The human task node of the recognition flow: viewflow's View, scoped by unit and audited."""
 
+from django.db import transaction
 from django.urls import path
 from viewflow import this
 from viewflow.workflow import flow
+from viewflow.workflow.base import Edge
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.nodes.switch import SwitchActivation
@@ -98,15 +100,19 @@ class FanOut(flow.Split):
 class RouteActivation(SwitchActivation):
     @SwitchActivation.status.super()
     def activate(self):
-        """The first branch whose condition holds (or the default), with the data it gives its task."""
-        self.next_task, self.next_data = None, None
-        for node, condition, task_data in self.flow_task._routes:
-            if condition is None or condition(self):
-                self.next_task = node
-                self.next_data = task_data(self) if task_data is not None else None
-                break
-        if self.next_task is None:
-            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+        """The first branch whose condition holds (or the default), with the data it gives its task.
+
+        As viewflow's gateways: in a savepoint, a failure keeps the gateway in error.
+        """
+        with self.exception_guard(), transaction.atomic(savepoint=True):
+            self.next_task, self.next_data = None, None
+            for node, condition, task_data in self.flow_task._routes:
+                if condition is None or condition(self):
+                    self.next_task = node
+                    self.next_data = task_data(self) if task_data is not None else None
+                    break
+            if self.next_task is None:
+                raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
 
     @SwitchActivation.status.super()
     def create_next(self):
@@ -121,14 +127,21 @@ class Route(flow.Switch):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._routes = []
+        self._labels = {}  # node -> the label of its edge on the chart and in BPMN
 
-    def Case(self, node, cond=None, task_data=None):
+    def Case(self, node, cond=None, task_data=None, label=None):
         self._routes.append((node, cond, task_data))
+        self._labels[node.name] = label  # a `this.<name>` reference
         return super().Case(node, cond)
 
-    def Default(self, node):
+    def Default(self, node, label=None):
         self._routes.append((node, None, None))
+        self._labels[node.name] = label  # a `this.<name>` reference
         return super().Default(node)
+
+    def _outgoing(self):
+        for edge in super()._outgoing():
+            yield Edge(src=edge.src, dst=edge.dst, edge_class=edge.edge_class, label=self._labels.get(edge.dst.name))
 
     def _resolve(self, instance):
         super()._resolve(instance)
