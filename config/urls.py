@@ -19,6 +19,8 @@ urlpatterns = [
     path("favicon.ico", login_not_required(RedirectView.as_view(url=static("viewflow/img/favicon.png")))),
     path("accounts/otp/", include("accounts.urls")),
     path("accounts/", AuthViewset(login_view=AuthViewset.login_view_class.as_view(form_class=AuthenticationForm)).urls),
+    # Before the API's own include, which ends with a catch-all 404.
+    path("api/v1/procedures/", include("procedures.api")),
     path("api/v1/", include("workflows.api.urls")),
     path("", site.urls),
 ]

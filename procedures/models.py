@@ -90,3 +90,45 @@ class ProcedureVersion(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+
+class MigrationRun(models.Model):
+    """One admin's move of running processes to another version, processed in chunks by a Celery task.
+
+    The page polls this row for progress; each process is moved in its own transaction,
+    so a failure is recorded here (with its reason) and the others go on.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xử lý")
+        RUNNING = "running", _("Đang chuyển")
+        DONE = "done", _("Đã xong")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người thực hiện")
+    )
+    target = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="migration_runs", verbose_name=_("phiên bản đích")
+    )
+    reason = models.TextField(_("lý do"))
+    orphan_choices = models.JSONField(_("xử lý nhiệm vụ ở bước bị bỏ"), default=dict, blank=True)
+    process_ids = models.JSONField(_("các quy trình"), default=list)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(_("tổng số"), default=0)
+    done = models.PositiveIntegerField(_("đã chuyển"), default=0)
+    failed = models.PositiveIntegerField(_("không chuyển được"), default=0)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)  # [{"process": id, "label": ..., "errors": [...]}]
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lượt chuyển phiên bản")
+        verbose_name_plural = _("lượt chuyển phiên bản")
+
+    def __str__(self) -> str:
+        return _("Chuyển %(total)s hồ sơ sang %(target)s") % {"total": self.total, "target": self.target}
+
+    @property
+    def processed(self) -> int:
+        return self.done + self.failed

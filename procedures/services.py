@@ -4,19 +4,23 @@ Every change is audited in its own transaction. A published or retired version n
 changes; editing starts from a new draft copied from it.
 """
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recognition.models import AuditAction, User
+from recognition.models import AuditAction, Unit, User
 from recognition.services.audit import audit_record
 
 from .context import validation_context
 from .defaults import spec_from_settings
 from .models import ProcedureDefinition, ProcedureVersion
 from .parsing import spec_from_dict, spec_to_dict
+from .selectors import version_in_force
 from .spec import SpecFormatError
 from .validation import spec_problems
 
@@ -59,6 +63,26 @@ def draft_create(
         ProcedureDefinition.objects.select_for_update().get(pk=definition.pk)
         version = ProcedureVersion.objects.create(
             definition=definition, number=_next_number(definition), spec=spec, based_on=based_on, created_by=author
+        )
+        audit_record(action=AuditAction.PROCEDURE_DRAFT_SAVED, actor=author, payload=_version_payload(version))
+    return version
+
+
+def definition_create(*, unit: Unit, author: User) -> ProcedureVersion:
+    """The unit's own definition, with a first draft copied from the version in force for it.
+
+    Until that draft is published the unit keeps following the version in force above it.
+    Refused when the unit already has a definition (a unit owns at most one).
+    """
+    if ProcedureDefinition.objects.filter(owner_unit=unit).exists():
+        raise ValidationError(_("Đơn vị này đã có quy trình riêng."))
+    based_on = version_in_force(unit) or national_version_ensure()
+    with transaction.atomic():
+        definition = ProcedureDefinition.objects.create(
+            owner_unit=unit, name=_("Quy trình của %(unit)s") % {"unit": unit.name}
+        )
+        version = ProcedureVersion.objects.create(
+            definition=definition, number=1, spec=based_on.spec, based_on=based_on, created_by=author
         )
         audit_record(action=AuditAction.PROCEDURE_DRAFT_SAVED, actor=author, payload=_version_payload(version))
     return version
@@ -118,9 +142,17 @@ def _next_number(definition: ProcedureDefinition) -> int:
 
 
 def _version_payload(version: ProcedureVersion) -> dict:
+    """The version's identity and a fingerprint of its content, so an auditor can tell it never changed."""
     return {
         "definition": version.definition_id,
         "version": version.pk,
         "version_number": version.number,
         "status": version.status,
+        "spec_sha256": spec_fingerprint(version.spec),
     }
+
+
+def spec_fingerprint(spec_data: dict) -> str:
+    """SHA-256 of the spec's canonical JSON (sorted keys, no spaces)."""
+    canonical = json.dumps(spec_data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()

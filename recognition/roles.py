@@ -42,6 +42,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for verb in ("view", "add", "change")
         ),
         "workflows.view_deadlineslot",
+        # The designer: draft, edit and publish the procedure of the admin's unit (and units below).
+        "procedures.design_procedure",
+        # Move running processes of the admin's subtree to another procedure version.
+        "procedures.migrate_process",
         # Unlock a sign-in locked by django-axes: delete its row under Quản trị → Axes.
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

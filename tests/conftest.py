@@ -35,7 +35,7 @@ def _fresh_api_throttles():
 
 @pytest.fixture(autouse=True)
 def _fresh_pinned_specs():
-    """Published specs are cached per worker by version id; a test database reuses ids."""
+    """Published specs are cached per worker by version id; ids are reused after each test's rollback."""
     _published_spec.cache_clear()
     yield
     _published_spec.cache_clear()

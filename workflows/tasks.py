@@ -9,6 +9,7 @@ from django.db import DatabaseError
 
 from .deadlines.firing import deadline_slots_fire
 from .deadlines.scan import deadline_scan
+from .procedure_migration import MIGRATION_TASK, migration_run_execute
 
 RETRY = {
     "acks_late": True,
@@ -39,3 +40,10 @@ def workflow_timers_fire_task() -> dict:
     from viewflow.workflow.timers import fire_due_conditions, fire_due_start_timers, fire_due_timers
 
     return {"timers": fire_due_timers(), "starts": fire_due_start_timers(), "conditions": fire_due_conditions()}
+
+
+@shared_task(name=MIGRATION_TASK, **{**RETRY, "soft_time_limit": 3600, "time_limit": 3700})
+def migration_run_task(run_id: int) -> dict:
+    """Move a run's processes to the target version in chunks (progress saved on the run's row)."""
+    run = migration_run_execute(run_id=run_id)
+    return {"done": run.done, "failed": run.failed}

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 
 from notifications import urls as notifications_urls
+from procedures import urls as procedures_urls
 from recognition.audit.selectors import can_audit
 from recognition.views import audit as audit_views
 
+from . import procedure_urls
 from .views import dossiers
 from .viewsets import recognition_flow_viewset
 
@@ -41,7 +43,23 @@ notifications_application = Application(
     urlpatterns=notifications_urls.urlpatterns,
 )
 
+procedures_application = Application(
+    title=_("Thiết kế quy trình"),
+    icon="account_tree",
+    app_name="procedures",
+    permission=procedure_urls.can_use_procedure_tools,
+    menu_template_name="procedures/menu.html",
+    # The designer (procedures.urls) and, beside it, migration and simulation, which read the engine's rows.
+    urlpatterns=[*procedures_urls.urlpatterns, *procedure_urls.urlpatterns],
+)
+
 site = Site(
     title=_("Khéo — Dân vận khéo"),
-    viewsets=[recognition_flow_viewset(), models_application, audit_application, notifications_application],
+    viewsets=[
+        recognition_flow_viewset(),
+        models_application,
+        audit_application,
+        procedures_application,
+        notifications_application,
+    ],
 )

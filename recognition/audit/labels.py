@@ -81,6 +81,13 @@ VALUE_LABELS = {
     "step": _("Mã bước phê duyệt"),
     "step_title": _("Bước phê duyệt"),
     "outcome": _("Ý kiến"),
+    "stages_skipped": _("Bước bỏ qua"),
+    "stages_added": _("Bước thêm vào"),
+    "tasks_replanned": _("Nhiệm vụ được tính lại hạn"),
+    "tasks_cancelled": _("Nhiệm vụ bị hủy"),
+    "orphan_choices": _("Xử lý nhiệm vụ ở bước bị bỏ"),
+    "task_units": _("Đơn vị xử lý mới của nhiệm vụ"),
+    "spec_sha256": _("Dấu vân tay nội dung quy trình (SHA-256)"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.

@@ -6,7 +6,14 @@ from django.core.exceptions import ValidationError
 from procedures.models import ProcedureVersion
 from procedures.parsing import spec_from_dict, spec_to_dict
 from procedures.selectors import version_in_force
-from procedures.services import draft_create, draft_update, national_version_ensure, version_publish
+from procedures.services import (
+    draft_create,
+    draft_update,
+    national_version_ensure,
+    spec_fingerprint,
+    version_publish,
+)
+from recognition.models import AuditEvent
 from tests.recognition.audit_support import register
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +69,11 @@ def test_publishing_needs_a_reason(world):
         version_publish(version=draft, actor=world.admin, reason="  ")
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_the_published_record_fingerprints_the_content_so_a_later_edit_shows(world):
+    national = national_version_ensure()
+    published = AuditEvent.objects.get(action="procedure_published")
+    assert published.payload["spec_sha256"] == spec_fingerprint(national.spec)
+    tampered = {**national.spec, "min_attachments": 5}
+    assert spec_fingerprint(tampered) != published.payload["spec_sha256"]

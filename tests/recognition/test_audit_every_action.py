@@ -186,7 +186,16 @@ def trail(world, dossier, settings, client):
             actor=world.admin,
             movement_model=recognised,
             reason="Áp dụng quy trình mới của tỉnh.",
-            payload={"from_version": 1, "to_version": 2},
+            payload={
+                "from_version": 1,
+                "to_version": 2,
+                "stages_skipped": ["survey"],
+                "stages_added": [],
+                "tasks_replanned": [],
+                "tasks_cancelled": [3],
+                "orphan_choices": {"survey": "cancel"},
+                "task_units": {},
+            },
         )
     # The procedure: an admin drafts a new version, saves it and publishes it (the first one retires).
     national = recognised.process.procedure_version

@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import obtain_token_view
 
-from . import views
+from . import procedures, views
 
 router = DefaultRouter()
 router.register("registrations", views.RegistrationViewSet, basename="api-registration")
@@ -16,6 +16,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("audit/", include("recognition.api")),
+    path("procedures/migrations/", procedures.MigrationApiView.as_view(), name="api-procedure-migrations"),
+    path(
+        "procedures/migrations/<int:pk>/", procedures.MigrationProgressApiView.as_view(), name="api-procedure-migration"
+    ),
+    path("procedures/simulation/", procedures.SimulationApiView.as_view(), name="api-procedure-simulation"),
     path("", include(router.urls)),
     # Keep last. DOTALL: a path holding an encoded newline (%0A) is unknown too, not the web site's.
     re_path(r"^[\s\S]*$", views.not_found),
