@@ -230,19 +230,23 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
         process = activation.process
         if process_spec(process).survey_not_recommended != SurveyNotRecommended.END_CASE:
             return False
-        return self._survey_report(process).recommendation == SurveyRecommendation.NOT_RECOMMEND
+        report = self._survey_report(process)
+        # No report: the survey was switched off by a migration while it was open.
+        return report is not None and report.recommendation == SurveyRecommendation.NOT_RECOMMEND
 
     def survey_not_recommended_end(self, activation):
         process = activation.process
         with workflow_scope(process_id=process.pk, task_id=activation.task.pk):
             survey_case_end(movement_model=process.movement_model, report=self._survey_report(process))
 
-    def _survey_report(self, process) -> SurveyReport:
-        report = getattr(process, "survey_report_latest", None)
-        if report is None:
-            report = SurveyReport.objects.filter(movement_model_id=process.movement_model_id).latest("created_at", "pk")
-            process.survey_report_latest = report
-        return report
+    def _survey_report(self, process) -> SurveyReport | None:
+        if not hasattr(process, "survey_report_latest"):
+            process.survey_report_latest = (
+                SurveyReport.objects.filter(movement_model_id=process.movement_model_id)
+                .order_by("-created_at", "-pk")
+                .first()
+            )
+        return process.survey_report_latest
 
     def approval_outcome_data(self, activation) -> dict:
         """The approval task's step and the opinion just given on it, for the gateway that routes it."""

@@ -351,7 +351,8 @@ def _stage_after_skip(*, process: RecognitionProcess, node: str) -> None:
     The one place the migration writes the stage: swap for recognition's `stage_move`
     (the transition table) when it lands.
     """
-    next_node = {"evaluation_split": "evaluate"}.get(node, node)
+    # The survey's successor is the gateway after it (RecognitionFlow.after_survey), which goes on to the council.
+    next_node = {"evaluation_split": "evaluate", "after_survey": "evaluate"}.get(node, node)
     stage = STAGE_OF_NODE.get(next_node)
     if stage is None or process.movement_model is None:
         return
