@@ -21,7 +21,7 @@ from procedures.selectors import version_in_force
 from procedures.services import national_version_ensure
 from procedures.spec import ApprovalStepSpec, SurveyNotRecommended
 from recognition.audit_context import workflow_scope
-from recognition.models import ApprovalOpinion, ApprovalOutcome, SurveyRecommendation, SurveyReport
+from recognition.models import ApprovalOutcome, SurveyRecommendation, SurveyReport
 from recognition.services.approvals import survey_case_end
 from recognition.services.review import evaluation_tally
 
@@ -250,11 +250,8 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
 
     def approval_outcome_data(self, activation) -> dict:
         """The approval task's step and the opinion just given on it, for the gateway that routes it."""
-        data = activation.task.data
-        opinion = ApprovalOpinion.objects.filter(
-            movement_model_id=activation.process.movement_model_id, step_key=data["step"]
-        ).latest("created_at", "pk")
-        return {**data, "outcome": opinion.outcome}
+        # The opinion the task's completion has just recorded (RecognitionProcess.outcome_keep).
+        return {**activation.task.data, "outcome": activation.process.approval_opinion_latest.outcome}
 
     def has_next_approval(self, activation) -> bool:
         data = activation.task.data
@@ -293,7 +290,7 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
 
     def tally_scores(self, activation):
         with workflow_scope(process_id=activation.process.pk, task_id=activation.task.pk):
-            evaluation_tally(movement_model=activation.process.movement_model)
+            activation.process.outcome_keep(evaluation_tally(movement_model=activation.process.movement_model))
 
     def has_view_permission(self, user, obj=None):
         from .selectors import process_visible_to

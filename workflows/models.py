@@ -12,12 +12,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import AbstractProcess, AbstractTask
 from viewflow.workflow.status import STATUS
 
 from procedures.models import ProcedureVersion
-from recognition.models import ModelStage, MovementModel, Unit
+from recognition.models import ApprovalOpinion, DossierReview, EvaluationResult, MovementModel, Unit
 
 SCOPE_PATH_LENGTH = 255
 
@@ -82,16 +83,43 @@ class RecognitionProcess(AbstractProcess, SeedAndArtifact):  # noqa: DJ008 (__st
             ),
         ]
 
-    # Gateway conditions of RecognitionFlow: one line each, read from the domain stage.
+    # Gateway conditions of RecognitionFlow: each reads the explicit outcome of the step
+    # before it, never the stage. The dossier review and the evaluation result are the
+    # records the step has just created: the step hands them to the process
+    # (`outcome_keep`), so the gateway reads no row; a process loaded afresh reads the
+    # latest one. Closing the replication tracking sets `tracking_closed_at` on the model
+    # (already loaded with the process).
     def is_dossier_accepted(self) -> bool:
-        # Accepted: on to the survey, or to the council when the pinned version skips the survey.
-        return self.movement_model.stage in (ModelStage.SURVEY, ModelStage.EVALUATION)
+        return self.dossier_review_latest.is_accepted
 
     def is_evaluation_passed(self) -> bool:
-        return self.movement_model.stage == ModelStage.RECOGNITION
+        return self.evaluation_result_latest.is_passed
 
     def is_replication_closed(self) -> bool:
-        return self.movement_model.stage == ModelStage.CLOSED
+        return self.movement_model.tracking_closed_at is not None
+
+    @cached_property
+    def dossier_review_latest(self) -> DossierReview:
+        return DossierReview.objects.filter(movement_model_id=self.movement_model_id).latest("created_at", "pk")
+
+    @cached_property
+    def evaluation_result_latest(self) -> EvaluationResult:
+        return EvaluationResult.objects.filter(movement_model_id=self.movement_model_id).latest("created_at", "pk")
+
+    @cached_property
+    def approval_opinion_latest(self) -> ApprovalOpinion:
+        return ApprovalOpinion.objects.filter(movement_model_id=self.movement_model_id).latest("created_at", "pk")
+
+    def outcome_keep(self, record) -> None:
+        """Keep the record a step has just created for the gateway that follows it (not saved)."""
+        if isinstance(record, DossierReview):
+            self.dossier_review_latest = record
+        elif isinstance(record, EvaluationResult):
+            self.evaluation_result_latest = record
+        elif isinstance(record, ApprovalOpinion):
+            self.approval_opinion_latest = record
+        else:
+            raise TypeError(f"no gateway reads a {type(record).__name__}")
 
 
 class RecognitionTask(AbstractTask, SeedAndArtifact):  # noqa: DJ008 (__str__ is AbstractTask's)

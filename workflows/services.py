@@ -53,7 +53,9 @@ def task_execute(*, activation, user: User, form, before: dict | None = None) ->
     ):
         if before is None:
             before = movement_model_snapshot(MovementModel.objects.get(pk=movement_model.pk))
-        stage.submit(movement_model=movement_model, user=user, form=form)
+        outcome = stage.submit(movement_model=movement_model, user=user, form=form)
+        if outcome is not None:
+            activation.process.outcome_keep(outcome)
         audit_record(
             action=AuditAction.TASK_COMPLETED,
             actor=user,

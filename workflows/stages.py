@@ -7,7 +7,7 @@ same way whichever door it comes through.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from recognition.services.approvals import approval_opinion_record, dossier_accept_survey_skipped
+from recognition.services.approvals import approval_opinion_record
 from recognition.services.decisions import model_recognise
 from recognition.services.registration import model_revise
 from recognition.services.replication import model_close, replication_record
@@ -20,22 +20,22 @@ from .performers import process_spec
 @dataclass(frozen=True)
 class Stage:
     form_class: type
-    submit: Callable  # (*, movement_model, user, form) -> the record holding the step's outcome, or None
+    # (*, movement_model, user, form) -> the record holding the step's outcome, or None.
+    # The flow's gateway after the step reads that record (RecognitionProcess.outcome_keep).
+    submit: Callable
     # (task) -> extra keyword arguments of the form, read from the task and its pinned version
     form_kwargs: Callable | None = None
 
 
 def _check_dossier(*, movement_model, user, form):
-    review = dossier_review_record(
+    return dossier_review_record(
         movement_model=movement_model,
         reviewer=user,
         is_accepted=form.cleaned_data["decision"] == forms.DossierCheckForm.Decision.ACCEPT,
         reason=form.cleaned_data.get("reason", ""),
+        # The pinned version may skip the survey: the accepted dossier then goes straight to the council.
+        survey_skipped=not process_spec(movement_model.process).is_enabled("survey"),
     )
-    if review.is_accepted and not process_spec(movement_model.process).is_enabled("survey"):
-        # The pinned version skips the survey: the accepted dossier goes straight to the council.
-        dossier_accept_survey_skipped(movement_model=movement_model)
-    return review
 
 
 def _revise(*, movement_model, user, form):

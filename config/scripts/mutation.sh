@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make mutation`: mutation testing of the business rules with mutmut (not part of `make test` or CI).
 #
-# Mutates the domain services, the deadline planning, calendar and policy and the audit
-# hash chain ([tool.mutmut] in pyproject.toml), runs the fast unit tests that cover each
+# Mutates the domain services, the stage transition table, the deadline planning, calendar
+# and policy and the audit hash chain ([tool.mutmut] in pyproject.toml), runs the fast unit tests that cover each
 # mutated function on SQLite (no slow Celery tests), and prints the share of mutants
 # killed. Every run starts from scratch (mutants/ is removed). Workers: MUTATION_JOBS
 # (default: the number of cores). Exits non-zero below MUTATION_MIN_KILLED percent (80).

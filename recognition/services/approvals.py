@@ -19,43 +19,12 @@ from recognition.models import (
 )
 
 from .audit import audit_record
+from .stage import stage_move
 
 # The stages during which an approval step can be open: after the dossier check (survey,
 # or evaluation when the survey is skipped), after the survey, after the tally.
 APPROVAL_STAGES = (ModelStage.SURVEY, ModelStage.EVALUATION, ModelStage.RECOGNITION)
 SURVEY_RULE = "survey_not_recommended"
-
-_OUTCOME_ACTIONS = {
-    ApprovalOutcome.APPROVE: AuditAction.APPROVAL_GIVEN,
-    ApprovalOutcome.RETURN: AuditAction.APPROVAL_RETURNED,
-    ApprovalOutcome.REJECT: AuditAction.APPROVAL_REJECTED,
-}
-
-
-def _stage_set(movement_model: MovementModel, stage: str, *, extra_update_fields=()) -> None:
-    """The one place of this module that moves the stage.
-
-    To be replaced by `recognition.services.stage.stage_move` with the transitions
-    "approval_return", "case_end" and "dossier_accept_skip_survey" once the single
-    stage machine is in.
-    """
-    movement_model.stage = stage
-    movement_model.save(update_fields=["stage", "updated_at", *extra_update_fields])
-
-
-def dossier_accept_survey_skipped(*, movement_model: MovementModel) -> None:
-    """The dossier was just accepted and the procedure skips the survey: on to the council's evaluation.
-
-    Recorded in the audit trail by the check task's completion record (its stage change).
-    Once the stage machine is in, the acceptance itself takes "dossier_accept_skip_survey"
-    (REGISTERED → EVALUATION) and this goes away.
-    """
-    if movement_model.stage != ModelStage.SURVEY:
-        raise ValidationError(
-            _("Mô hình đang ở giai đoạn “%(current)s”, không chuyển thẳng sang hội đồng đánh giá được.")
-            % {"current": movement_model.get_stage_display()}
-        )
-    _stage_set(movement_model, ModelStage.EVALUATION)
 
 
 def approval_opinion_record(
@@ -82,27 +51,38 @@ def approval_opinion_record(
             reason=reason,
             given_by=given_by,
         )
-        if outcome == ApprovalOutcome.RETURN:
-            _stage_set(movement_model, ModelStage.RETURNED)
-        elif outcome == ApprovalOutcome.REJECT:
+        payload = {"opinion": opinion.pk, "step": step_key, "step_title": step_title, "outcome": outcome}
+        if outcome == ApprovalOutcome.APPROVE:
+            audit_record(
+                action=AuditAction.APPROVAL_GIVEN,
+                actor=given_by,
+                movement_model=movement_model,
+                reason=reason,
+                payload={**payload, "stage": movement_model.stage},
+            )
+        elif outcome == ApprovalOutcome.RETURN:
+            stage_move(
+                movement_model=movement_model,
+                transition="approval_return",
+                action=AuditAction.APPROVAL_RETURNED,
+                actor=given_by,
+                reason=reason,
+                payload={**payload, "stage": ModelStage.RETURNED},
+            )
+        else:
             movement_model.outcome_reason = _("%(step)s không đồng ý: %(reason)s") % {
                 "step": step_title,
                 "reason": reason,
             }
-            _stage_set(movement_model, ModelStage.REJECTED, extra_update_fields=("outcome_reason",))
-        audit_record(
-            action=_OUTCOME_ACTIONS[outcome],
-            actor=given_by,
-            movement_model=movement_model,
-            reason=reason,
-            payload={
-                "opinion": opinion.pk,
-                "step": step_key,
-                "step_title": step_title,
-                "outcome": outcome,
-                "stage": movement_model.stage,
-            },
-        )
+            stage_move(
+                movement_model=movement_model,
+                transition="case_end",
+                action=AuditAction.APPROVAL_REJECTED,
+                actor=given_by,
+                reason=reason,
+                payload={**payload, "stage": ModelStage.REJECTED},
+                extra_update_fields=("outcome_reason",),
+            )
     return opinion
 
 
@@ -117,11 +97,12 @@ def survey_case_end(*, movement_model: MovementModel, report: SurveyReport) -> N
     reason = _("Tổ khảo sát không đề nghị công nhận: %(findings)s") % {"findings": report.findings}
     with transaction.atomic():
         movement_model.outcome_reason = reason
-        _stage_set(movement_model, ModelStage.REJECTED, extra_update_fields=("outcome_reason",))
-        audit_record(
+        stage_move(
+            movement_model=movement_model,
+            transition="case_end",
             action=AuditAction.SURVEY_CASE_ENDED,
             system_actor=SURVEY_RULE,
-            movement_model=movement_model,
             reason=reason,
-            payload={"report": report.pk, "recommendation": report.recommendation, "stage": movement_model.stage},
+            payload={"report": report.pk, "recommendation": report.recommendation, "stage": ModelStage.REJECTED},
+            extra_update_fields=("outcome_reason",),
         )

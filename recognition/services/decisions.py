@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from recognition.models import (
     AuditAction,
     DecisionEntry,
-    ModelStage,
     MovementModel,
     RecognitionDecision,
     User,
 )
+from recognition.stage_machine import transition_check
 
 from .audit import audit_record
-from .review import require_stage
+from .stage import stage_move
 
 # Party style "12-QĐ/BCĐ" and State style "12/QĐ-UBND".
 DECISION_NUMBER_PATTERN = re.compile(r"^\d{1,5}(-QĐ/[A-ZĐ]{2,10}|/QĐ-[A-ZĐ]{2,10})$")
@@ -34,7 +34,7 @@ def model_recognise(
     signing session). Any other reuse is refused, because an issued decision is never
     edited: corrections are new decisions.
     """
-    require_stage(movement_model, ModelStage.RECOGNITION)
+    transition_check(movement_model.stage, "recognise")
     number = (number or "").strip()
     if not DECISION_NUMBER_PATTERN.match(number):
         raise ValidationError({"decision_number": _("Số quyết định phải có dạng 12-QĐ/BCĐ hoặc 12/QĐ-UBND.")})
@@ -68,12 +68,11 @@ def model_recognise(
         entry = DecisionEntry.objects.create(
             decision=decision, movement_model=movement_model, classification=result.classification
         )
-        movement_model.stage = ModelStage.REPLICATION
-        movement_model.save(update_fields=["stage", "updated_at"])
-        audit_record(
+        stage_move(
+            movement_model=movement_model,
+            transition="recognise",
             action=AuditAction.MODEL_RECOGNISED,
             actor=signer,
-            movement_model=movement_model,
             payload={"decision": decision.pk, "number": number, "classification": result.classification},
         )
     return entry

@@ -6,9 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recognition.models import AuditAction, Campaign, ModelStage, MovementModel, User
+from recognition.stage_machine import transition_check
 
 from .attachments import attachments_payload, attachments_store
 from .audit import audit_record
+from .stage import stage_move
 
 # The dossier fields a unit fills in and may revise when the dossier is returned.
 DOSSIER_FIELDS = [
@@ -109,10 +111,10 @@ def model_register(
 def model_revise(*, movement_model: MovementModel, revised_by: User, data: dict, files=()) -> MovementModel:
     """Apply the unit's corrections to a returned dossier and send it back for checking.
 
-    Precondition: the model is in the RETURNED stage (the flow guarantees it).
+    Precondition: the model is in the RETURNED stage (the flow guarantees it; the
+    transition table refuses the move otherwise).
     """
-    if movement_model.stage != ModelStage.RETURNED:
-        raise ValidationError(_("Hồ sơ không ở trạng thái chờ bổ sung."))
+    transition_check(movement_model.stage, "revise")
     unknown = set(data) - set(DOSSIER_FIELDS)
     if unknown:
         raise ValueError(f"unknown dossier fields: {sorted(unknown)}")
@@ -122,9 +124,7 @@ def model_revise(*, movement_model: MovementModel, revised_by: User, data: dict,
         before = dossier_snapshot(MovementModel.objects.get(pk=movement_model.pk))
         for name, value in data.items():
             setattr(movement_model, name, value)
-        movement_model.stage = ModelStage.REGISTERED
         movement_model.full_clean()
-        movement_model.save(update_fields=[*data.keys(), "stage", "updated_at"])
         after = dossier_snapshot(movement_model)
         stored = attachments_store(
             movement_model=movement_model, stage=ModelStage.RETURNED, files=files, uploaded_by=revised_by
@@ -134,10 +134,12 @@ def model_revise(*, movement_model: MovementModel, revised_by: User, data: dict,
             for name in DOSSIER_FIELDS
             if before[name] != after[name]
         }
-        audit_record(
+        stage_move(
+            movement_model=movement_model,
+            transition="revise",
             action=AuditAction.DOSSIER_EDITED,
             actor=revised_by,
-            movement_model=movement_model,
             payload={"changes": changes, "attachments": attachments_payload(stored)},
+            extra_update_fields=data.keys(),
         )
     return movement_model

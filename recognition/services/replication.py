@@ -5,20 +5,21 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recognition.models import (
     AuditAction,
-    ModelStage,
     MovementModel,
     Replication,
     ReplicationStatus,
     Unit,
     User,
 )
+from recognition.stage_machine import step_check, transition_check
 
 from .audit import audit_record
-from .review import require_stage
+from .stage import stage_move
 
 
 def replication_record(
@@ -30,7 +31,7 @@ def replication_record(
     status: str = ReplicationStatus.PLANNED,
 ) -> list[Replication]:
     """Add adopting units, or move an existing adoption to a new status."""
-    require_stage(movement_model, ModelStage.REPLICATION)
+    step_check(movement_model.stage, "replication_record")
     if status not in ReplicationStatus.values:
         raise ValidationError({"status": _("Trạng thái nhân rộng không hợp lệ.")})
     adopting_units = list(adopting_units)
@@ -78,15 +79,20 @@ def replication_record(
 
 
 def model_close(*, movement_model: MovementModel, closed_by: User) -> MovementModel:
-    """End replication tracking: the model's procedure is complete."""
-    require_stage(movement_model, ModelStage.REPLICATION)
+    """End replication tracking: the model's procedure is complete.
+
+    The explicit outcome is `tracking_closed_at` (the flow's `replication_closed`
+    gateway reads it), saved with the stage in the same statement.
+    """
+    transition_check(movement_model.stage, "close")
     with transaction.atomic():
-        movement_model.stage = ModelStage.CLOSED
-        movement_model.save(update_fields=["stage", "updated_at"])
-        audit_record(
+        movement_model.tracking_closed_at = timezone.now()
+        stage_move(
+            movement_model=movement_model,
+            transition="close",
             action=AuditAction.PROCESS_FINISHED,
             actor=closed_by,
-            movement_model=movement_model,
             payload={"replications": movement_model.replications.count()},
+            extra_update_fields=("tracking_closed_at",),
         )
     return movement_model

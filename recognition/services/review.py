@@ -23,42 +23,40 @@ from recognition.models import (
     SurveyReport,
     User,
 )
+from recognition.stage_machine import step_check, transition_check
 
 from .attachments import attachments_payload, attachments_store
 from .audit import audit_record
+from .stage import stage_move
 
 TALLY_RULE = "evaluation_tally"
 
 
-def require_stage(movement_model: MovementModel, stage: str) -> None:
-    if movement_model.stage != stage:
-        raise ValidationError(
-            _("Mô hình đang ở giai đoạn “%(current)s”, không thực hiện được bước này.")
-            % {"current": movement_model.get_stage_display()}
-        )
-
-
 def dossier_review_record(
-    *, movement_model: MovementModel, reviewer: User, is_accepted: bool, reason: str = ""
+    *, movement_model: MovementModel, reviewer: User, is_accepted: bool, reason: str = "", survey_skipped: bool = False
 ) -> DossierReview:
-    """Accept the dossier (on to the survey) or return it to the unit with a reason."""
+    """Accept the dossier (on to the survey, or to the council when the procedure skips the survey)
+    or return it to the unit with a reason."""
     reason = (reason or "").strip()
     if not is_accepted and not reason:
         raise ValidationError({"reason": _("Phải ghi rõ lý do và nội dung cần bổ sung khi trả lại hồ sơ.")})
-    require_stage(movement_model, ModelStage.REGISTERED)
+    if not is_accepted:
+        transition = "dossier_return"
+    else:
+        transition = "dossier_accept_skip_survey" if survey_skipped else "dossier_accept"
+    target = transition_check(movement_model.stage, transition)
 
     with transaction.atomic():
         review = DossierReview.objects.create(
             movement_model=movement_model, reviewer=reviewer, is_accepted=is_accepted, reason=reason
         )
-        movement_model.stage = ModelStage.SURVEY if is_accepted else ModelStage.RETURNED
-        movement_model.save(update_fields=["stage", "updated_at"])
-        audit_record(
+        stage_move(
+            movement_model=movement_model,
+            transition=transition,
             action=AuditAction.DOSSIER_ACCEPTED if is_accepted else AuditAction.DOSSIER_RETURNED,
             actor=reviewer,
-            movement_model=movement_model,
             reason=reason,
-            payload={"review": review.pk, "stage": movement_model.stage},
+            payload={"review": review.pk, "stage": target},
         )
     return review
 
@@ -72,7 +70,7 @@ def survey_report_submit(
     recommendation: str,
     files=(),
 ) -> SurveyReport:
-    require_stage(movement_model, ModelStage.SURVEY)
+    transition_check(movement_model.stage, "survey_report")
     if recommendation not in SurveyRecommendation.values:
         raise ValidationError({"recommendation": _("Kiến nghị không hợp lệ.")})
     with transaction.atomic():
@@ -86,12 +84,11 @@ def survey_report_submit(
         stored = attachments_store(
             movement_model=movement_model, stage=ModelStage.SURVEY, files=files, uploaded_by=surveyed_by
         )
-        movement_model.stage = ModelStage.EVALUATION
-        movement_model.save(update_fields=["stage", "updated_at"])
-        audit_record(
+        stage_move(
+            movement_model=movement_model,
+            transition="survey_report",
             action=AuditAction.SURVEY_REPORTED,
             actor=surveyed_by,
-            movement_model=movement_model,
             payload={
                 "report": report.pk,
                 "visited_on": visited_on.isoformat(),
@@ -126,7 +123,7 @@ def council_score_submit(
     *, movement_model: MovementModel, member: User, points: dict[str, int], comment: str = ""
 ) -> CouncilScore:
     """Record one member's score sheet. `points` maps criterion code to points."""
-    require_stage(movement_model, ModelStage.EVALUATION)
+    step_check(movement_model.stage, "council_score")
     rubric = rubric_for(movement_model)
     errors = score_sheet_problems(rubric=rubric, points=points)
     if errors:
@@ -183,7 +180,7 @@ def evaluation_tally(*, movement_model: MovementModel) -> EvaluationResult:
     `evaluation_classify`. A model below the pass threshold is REJECTED with the
     reason recorded; otherwise it waits for the recognition decision.
     """
-    require_stage(movement_model, ModelStage.EVALUATION)
+    transition_check(movement_model.stage, "tally_pass")
     campaign = movement_model.campaign
     sheets = list(movement_model.council_scores.all())
     if not sheets:
@@ -208,9 +205,9 @@ def evaluation_tally(*, movement_model: MovementModel) -> EvaluationResult:
             member_count=len(sheets),
             classification=classification,
         )
+        is_rejected = classification == Classification.REJECTED
         movement_model.final_score = score
-        if classification == Classification.REJECTED:
-            movement_model.stage = ModelStage.REJECTED
+        if is_rejected:
             movement_model.outcome_reason = _(
                 "Điểm tổng hợp %(score)s thấp hơn ngưỡng công nhận %(threshold)s (%(count)s phiếu, %(rule)s)."
             ) % {
@@ -219,16 +216,13 @@ def evaluation_tally(*, movement_model: MovementModel) -> EvaluationResult:
                 "count": len(sheets),
                 "rule": campaign.get_aggregation_display().lower(),
             }
-        else:
-            movement_model.stage = ModelStage.RECOGNITION
-        movement_model.save(update_fields=["final_score", "stage", "outcome_reason", "updated_at"])
-        audit_record(
-            action=AuditAction.EVALUATION_REJECTED
-            if classification == Classification.REJECTED
-            else AuditAction.EVALUATION_PASSED,
-            system_actor=TALLY_RULE,
+        stage_move(
             movement_model=movement_model,
+            transition="tally_reject" if is_rejected else "tally_pass",
+            action=AuditAction.EVALUATION_REJECTED if is_rejected else AuditAction.EVALUATION_PASSED,
+            system_actor=TALLY_RULE,
             reason=movement_model.outcome_reason,
+            extra_update_fields=("final_score", "outcome_reason"),
             payload={
                 "result": result.pk,
                 "aggregation": campaign.aggregation,

@@ -110,7 +110,7 @@ def test_only_designers_simulate_and_only_their_subtree(world, history):
     national = history[0].process.procedure_version
     draft = draft_create(definition=national.definition, author=world.admin)
     with pytest.raises(PermissionDenied, match="không có quyền thiết kế quy trình"):
-        simulation_run(user=world.admin, draft=draft, period=MARCH)
+        simulation_run(user=world.standing_body, draft=draft, period=MARCH)
     elsewhere = designer(user_with_role(role=Role.ADMIN, unit=world.other_commune, username="quantri_xa"))
     _published, comparison = simulation_run(user=elsewhere, draft=draft, period=MARCH)
     assert (comparison.published.processes, comparison.draft.processes) == (0, 0)
@@ -145,7 +145,7 @@ def test_the_api_returns_both_versions_side_by_side(world, history):
 
 def test_the_api_refuses_without_the_design_permission(world, history):
     draft = survey_skipped_draft(world, history[0].process.procedure_version)
-    response = api_for(world.admin).get("/api/v1/procedures/simulation/", {"draft": draft.pk})
+    response = api_for(world.standing_body).get("/api/v1/procedures/simulation/", {"draft": draft.pk})
     assert (response.status_code, response.json()["detail"]) == (
         403,
         "Bạn không có quyền thiết kế quy trình nên không chạy mô phỏng được.",

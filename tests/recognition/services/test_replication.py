@@ -1,8 +1,9 @@
 """Units adopting a recognised model, and the end of replication tracking."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from recognition.models import ModelStage, Replication, ReplicationStatus
@@ -117,7 +118,7 @@ def test_replication_before_recognition_is_refused():
     with pytest.raises(ValidationError):
         model_close(movement_model=model, closed_by=UserFactory())
     model.refresh_from_db()
-    assert model.stage == ModelStage.RECOGNITION
+    assert (model.stage, model.tracking_closed_at) == (ModelStage.RECOGNITION, None)
 
 
 def test_closing_ends_the_procedure_and_counts_the_adoptions(model):
@@ -127,9 +128,11 @@ def test_closing_ends_the_procedure_and_counts_the_adoptions(model):
         adopting_units=[UnitFactory(), UnitFactory()],
         started_on=date(2026, 4, 1),
     )
-    model_close(movement_model=model, closed_by=UserFactory(username="tt"))
+    with time_machine.travel(datetime(2026, 6, 30, 9, 15, tzinfo=UTC), tick=False):
+        model_close(movement_model=model, closed_by=UserFactory(username="tt"))
     model.refresh_from_db()
     assert model.stage == ModelStage.CLOSED
+    assert model.tracking_closed_at == datetime(2026, 6, 30, 9, 15, tzinfo=UTC)
     assert audit_trail(model)[-1] == ("process_finished", "tt", "", {"replications": 2})
 
 

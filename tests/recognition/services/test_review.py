@@ -24,7 +24,6 @@ from recognition.services.review import (
     evaluation_classify,
     evaluation_score,
     evaluation_tally,
-    require_stage,
     rubric_for,
     score_sheet_problems,
     survey_report_submit,
@@ -49,12 +48,26 @@ def messages(error: ValidationError) -> dict:
 # --- stage guard ---------------------------------------------------------------------------------
 
 
-def test_a_step_of_another_stage_is_refused_naming_the_current_stage():
+def test_a_score_sheet_outside_the_evaluation_is_refused_naming_both_stages():
     model = MovementModelFactory(stage=ModelStage.SURVEY)
     with pytest.raises(ValidationError) as error:
-        require_stage(model, ModelStage.EVALUATION)
-    assert error.value.messages == ["Mô hình đang ở giai đoạn “Khảo sát thực tế”, không thực hiện được bước này."]
-    require_stage(model, ModelStage.SURVEY)  # the right stage passes
+        council_score_submit(movement_model=model, member=UserFactory(), points={})
+    assert error.value.messages == [
+        "Không thực hiện được bước “chấm điểm”: mô hình đang ở giai đoạn “Khảo sát thực tế”, "
+        "bước này chỉ thực hiện ở giai đoạn “Hội đồng đánh giá”."
+    ]
+    assert CouncilScore.objects.count() == 0
+
+
+def test_a_tally_outside_the_evaluation_is_refused_by_the_transition_table():
+    model = MovementModelFactory(stage=ModelStage.RECOGNITION)
+    CouncilScoreFactory(movement_model=model)
+    with pytest.raises(ValidationError) as error:
+        evaluation_tally(movement_model=model)
+    assert error.value.messages[0].startswith(
+        "Không thực hiện được bước “tổng hợp điểm: đạt”: mô hình đang ở giai đoạn “Chờ quyết định công nhận”."
+    )
+    assert EvaluationResult.objects.count() == 0
 
 
 # --- dossier check -------------------------------------------------------------------------------

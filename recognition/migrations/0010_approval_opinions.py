@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recognition', '0008_procedure_audit_actions'),
+        ('recognition', '0009_movement_model_tracking_closed_at'),
     ]
 
     operations = [
