@@ -20,6 +20,8 @@ STANDARD_STAGES = ("check_dossier", "revise", "survey", "evaluate", "recognise",
 SKIPPABLE_STAGES = frozenset({"survey"})
 # Where an additional approval step can sit: after these stages' work is done.
 APPROVAL_ANCHORS = ("check_dossier", "survey", "evaluate")
+# The backbone's generic node that runs every additional approval step (task.data = {"step": key}).
+APPROVAL_NODE = "approve"
 
 
 class PerformerUnit:
@@ -111,6 +113,26 @@ class ProcedureSpec:
 
     def approval_step(self, key: str) -> ApprovalStepSpec | None:
         return next((step for step in self.approval_steps if step.key == key), None)
+
+    def performer_of(self, node_name: str, task_data: dict | None = None) -> StageSpec | ApprovalStepSpec | None:
+        """Who performs a human task: its stage's spec, or for the generic `approve` node its step's."""
+        if node_name == APPROVAL_NODE:
+            return self.approval_step((task_data or {}).get("step", ""))
+        return self.stages.get(node_name)
+
+    def sla_for(self, node_name: str, task_data: dict | None = None) -> int | None:
+        """The SLA in working days of a human task (an approval task: its step's); None when it has none."""
+        performer = self.performer_of(node_name, task_data)
+        return performer.sla_working_days if performer is not None else None
+
+    def approval_step_next(self, anchor: str, after_key: str | None = None) -> ApprovalStepSpec | None:
+        """The step to run after the anchor's work (after_key None) or after the step `after_key`, in order."""
+        steps = self.approval_steps_after(anchor)
+        if after_key is None:
+            return steps[0] if steps else None
+        keys = [step.key for step in steps]
+        position = keys.index(after_key) + 1 if after_key in keys else len(keys)
+        return steps[position] if position < len(steps) else None
 
     def max_total(self, collective_kind: str) -> Decimal:
         return sum((c.max_points * c.weight for c in self.rubric.get(collective_kind, ())), Decimal(0))

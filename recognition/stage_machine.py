@@ -45,6 +45,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("dossier_return", ModelStage.REGISTERED, ModelStage.RETURNED, gettext_lazy("trả lại hồ sơ")),
     Transition("revise", ModelStage.RETURNED, ModelStage.REGISTERED, gettext_lazy("nộp lại hồ sơ đã bổ sung")),
     Transition("survey_report", ModelStage.SURVEY, ModelStage.EVALUATION, gettext_lazy("nộp báo cáo khảo sát")),
+    # A process moved to a version without the survey while its survey task was open.
+    Transition("survey_skip", ModelStage.SURVEY, ModelStage.EVALUATION, gettext_lazy("bỏ bước khảo sát")),
     Transition("tally_pass", ModelStage.EVALUATION, ModelStage.RECOGNITION, gettext_lazy("tổng hợp điểm: đạt")),
     Transition("tally_reject", ModelStage.EVALUATION, ModelStage.REJECTED, gettext_lazy("tổng hợp điểm: không đạt")),
     Transition("recognise", ModelStage.RECOGNITION, ModelStage.REPLICATION, gettext_lazy("ký quyết định công nhận")),

@@ -19,14 +19,54 @@ from viewflow.workflow import flow, lock
 
 from procedures.selectors import version_in_force
 from procedures.services import national_version_ensure
+from procedures.spec import ApprovalStepSpec, SurveyNotRecommended
 from recognition.audit_context import workflow_scope
-from recognition.roles import Role
+from recognition.models import ApprovalOutcome, SurveyRecommendation, SurveyReport
+from recognition.services.approvals import survey_case_end
 
 from .activations import AuditedFlowMixin
 from .models import RecognitionProcess, RecognitionTask
-from .nodes import ActingUnit, FanOut, HumanTask
+from .nodes import ActingUnit, FanOut, HumanTask, Route
+from .performers import holders_filter, owner_permission_for, performer_unit_id, process_spec, task_performer
 from .pinning import pinned_evaluation_tally
 from .views.tasks import TaskFormView
+
+
+# Routing of the additional approval steps (procedures.spec.ApprovalStepSpec): each step
+# after an anchor stage runs in order as one `approve` task whose data names the step.
+def _step_data(step: ApprovalStepSpec) -> dict:
+    return {"step": step.key, "title": step.title, "after": step.after}
+
+
+def _has_approval_after(anchor: str):
+    def condition(activation) -> bool:
+        return process_spec(activation.process).approval_step_next(anchor) is not None
+
+    return condition
+
+
+def _first_approval(anchor: str):
+    def task_data(activation) -> dict:
+        return _step_data(process_spec(activation.process).approval_step_next(anchor))
+
+    return task_data
+
+
+def _is_approval(outcome: str):
+    """On the gateway after an approval task: the opinion given was `outcome`."""
+    return lambda activation: activation.task.data.get("outcome") == outcome
+
+
+def _is_approval_after(*anchors: str):
+    return lambda activation: activation.task.data.get("after") in anchors
+
+
+def _is_survey_enabled(activation) -> bool:
+    return process_spec(activation.process).is_enabled("survey")
+
+
+def _is_after_check_with_survey(activation) -> bool:
+    return _is_approval_after("check_dossier")(activation) and _is_survey_enabled(activation)
 
 
 class RecognitionFlow(AuditedFlowMixin, flow.Flow):
@@ -51,11 +91,20 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
         .Next(this.dossier_accepted)
     )
 
+    # The accepted dossier goes on to the approval steps after the check, if the pinned
+    # version has any, else to the survey, or straight to the council when it skips the survey.
     dossier_accepted = (
-        flow.If(lambda activation: activation.process.is_dossier_accepted())
+        Route()
         .Annotation(title=_("Hồ sơ hợp lệ?"))
-        .Then(this.survey)
-        .Else(this.revise)
+        .Case(this.revise, lambda activation: not activation.process.is_dossier_accepted(), label=_("Không"))
+        .Case(
+            this.approve,
+            _has_approval_after("check_dossier"),
+            task_data=_first_approval("check_dossier"),
+            label=_("Có, phê duyệt thêm"),
+        )
+        .Case(this.survey, _is_survey_enabled, label=_("Có"))
+        .Default(this.evaluation_split, label=_("Có, không khảo sát"))
     )
 
     revise = (
@@ -70,7 +119,23 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
         HumanTask(TaskFormView.as_view(), acting_unit=ActingUnit.ORGANISER)
         .Annotation(title=_("Khảo sát thực tế"), description=_("Tổ khảo sát đến cơ sở và lập báo cáo"))
         .Permission("recognition.conduct_survey")
-        .Next(this.evaluation_split)
+        .Next(this.after_survey)
+    )
+
+    after_survey = (
+        Route()
+        .Annotation(title=_("Kiến nghị của tổ khảo sát"))
+        .Case(this.survey_case_end, this.is_case_ended_by_survey, label=_("Không đề nghị, kết thúc"))
+        .Case(
+            this.approve, _has_approval_after("survey"), task_data=_first_approval("survey"), label=_("Phê duyệt thêm")
+        )
+        .Default(this.evaluation_split, label=_("Hội đồng đánh giá"))
+    )
+
+    survey_case_end = (
+        flow.Function(this.survey_not_recommended_end)
+        .Annotation(title=_("Kết thúc hồ sơ theo kiến nghị khảo sát"))
+        .Next(this.rejected)
     )
 
     evaluation_split = (
@@ -90,10 +155,34 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
     tally = flow.Function(this.tally_scores).Annotation(title=_("Tổng hợp điểm")).Next(this.evaluation_passed)
 
     evaluation_passed = (
-        flow.If(lambda activation: activation.process.is_evaluation_passed())
+        Route()
         .Annotation(title=_("Đạt ngưỡng công nhận?"))
-        .Then(this.recognise)
-        .Else(this.rejected)
+        .Case(this.rejected, lambda activation: not activation.process.is_evaluation_passed(), label=_("Không"))
+        .Case(
+            this.approve,
+            _has_approval_after("evaluate"),
+            task_data=_first_approval("evaluate"),
+            label=_("Có, phê duyệt thêm"),
+        )
+        .Default(this.recognise, label=_("Có"))
+    )
+
+    # One node for every additional approval step of the pinned version: task.data names the step.
+    approve = (
+        HumanTask(TaskFormView.as_view(), acting_unit=ActingUnit.ORGANISER)
+        .Annotation(title=_("Ý kiến phê duyệt"), description=_("Bước phê duyệt bổ sung theo quy trình áp dụng"))
+        .Next(this.approval_routed, task_data=this.approval_outcome_data)
+    )
+
+    approval_routed = (
+        Route()
+        .Annotation(title=_("Kết quả phê duyệt"))
+        .Case(this.revise, _is_approval(ApprovalOutcome.RETURN), label=_("Trả lại"))
+        .Case(this.rejected, _is_approval(ApprovalOutcome.REJECT), label=_("Không đồng ý"))
+        .Case(this.approve, this.has_next_approval, task_data=this.next_approval, label=_("Bước phê duyệt tiếp theo"))
+        .Case(this.survey, _is_after_check_with_survey, label=_("Đồng ý"))
+        .Case(this.evaluation_split, _is_approval_after("check_dossier", "survey"), label=_("Đồng ý"))
+        .Default(this.recognise, label=_("Đồng ý"))
     )
 
     recognise = (
@@ -134,18 +223,55 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
 
     def active_submitter(self, activation):
         submitter = activation.process.movement_model.submitted_by
-        return (
-            submitter if submitter.is_active and submitter.unit_id == activation.process.registering_unit_id else None
-        )
+        return submitter if submitter.is_active and submitter.unit_id == activation.task.unit_id else None
+
+    def is_case_ended_by_survey(self, activation) -> bool:
+        """The version ends a case the survey team does not recommend, and this report does not."""
+        process = activation.process
+        if process_spec(process).survey_not_recommended != SurveyNotRecommended.END_CASE:
+            return False
+        report = self._survey_report(process)
+        # No report: the survey was switched off by a migration while it was open.
+        return report is not None and report.recommendation == SurveyRecommendation.NOT_RECOMMEND
+
+    def survey_not_recommended_end(self, activation):
+        process = activation.process
+        with workflow_scope(process_id=process.pk, task_id=activation.task.pk):
+            survey_case_end(movement_model=process.movement_model, report=self._survey_report(process))
+
+    def _survey_report(self, process) -> SurveyReport | None:
+        if not hasattr(process, "survey_report_latest"):
+            process.survey_report_latest = (
+                SurveyReport.objects.filter(movement_model_id=process.movement_model_id)
+                .order_by("-created_at", "-pk")
+                .first()
+            )
+        return process.survey_report_latest
+
+    def approval_outcome_data(self, activation) -> dict:
+        """The approval task's step and the opinion just given on it, for the gateway that routes it."""
+        # The opinion the task's completion has just recorded (RecognitionProcess.outcome_keep).
+        return {**activation.task.data, "outcome": activation.process.approval_opinion_latest.outcome}
+
+    def has_next_approval(self, activation) -> bool:
+        data = activation.task.data
+        return process_spec(activation.process).approval_step_next(data["after"], data["step"]) is not None
+
+    def next_approval(self, activation) -> dict:
+        data = activation.task.data
+        return _step_data(process_spec(activation.process).approval_step_next(data["after"], data["step"]))
 
     def council_seats(self, activation):
         """One evaluation task per council member; an open seat when none is appointed."""
         process = activation.process
         members = list(process.movement_model.campaign.council_members.filter(is_active=True).order_by("pk"))
         if not members:
+            # Who the pinned version names for the council (by default: council members of the organiser).
+            performer = task_performer(process, "evaluate", None)
             members = list(
                 get_user_model()
-                .objects.filter(is_active=True, unit_id=process.organising_unit_id, groups__name=Role.COUNCIL_MEMBER)
+                .objects.filter(holders_filter(owner_permission_for("evaluate", None, performer)))
+                .filter(is_active=True, unit_id=performer_unit_id(process, performer.performer_unit))
                 .order_by("pk")
                 .distinct()
             )

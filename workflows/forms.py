@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recognition.forms import DossierForm, MultipleFileField
-from recognition.models import ReplicationStatus, SurveyRecommendation, Unit
+from recognition.models import ApprovalOutcome, ReplicationStatus, SurveyRecommendation, Unit
 
 from .pinning import pinned_rubric
 
@@ -140,4 +140,27 @@ class ReplicationForm(TaskForm):
             self.add_error("started_on", _("Nhập ngày bắt đầu áp dụng của các đơn vị."))
         if not cleaned.get("adopting_units") and not cleaned.get("close_tracking"):
             raise forms.ValidationError(_("Chọn đơn vị nhân rộng, hoặc đánh dấu kết thúc theo dõi."))
+        return cleaned
+
+
+class ApprovalForm(TaskForm):
+    """An opinion at an additional approval step; `step` is the step of the pinned version."""
+
+    outcome = forms.ChoiceField(label=_("Ý kiến"), choices=ApprovalOutcome.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Lý do / nội dung"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Bắt buộc khi trả lại hoặc không đồng ý."),
+    )
+
+    def __init__(self, *args, movement_model, user, step, **kwargs):
+        super().__init__(*args, movement_model=movement_model, user=user, **kwargs)
+        self.step = step
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome and outcome != ApprovalOutcome.APPROVE and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Phải ghi rõ lý do khi trả lại hoặc không đồng ý."))
         return cleaned

@@ -27,20 +27,38 @@ ATTEMPTS = 5
 @contextmanager
 def task_process_locked(task_id: int):
     """Open a transaction holding the lock of the task's process; raises RecognitionTask.DoesNotExist."""
+    with _first_row_locked(
+        RecognitionProcess.objects.filter(task_set__pk=task_id).select_for_update(nowait=True, of=("self",)),
+        missing=RecognitionTask.DoesNotExist("RecognitionTask matching query does not exist."),
+        what=f"the process of task {task_id}",
+    ) as process_id:
+        yield process_id
+
+
+@contextmanager
+def process_locked(process_id: int):
+    """Open a transaction holding a process's flow lock; raises RecognitionProcess.DoesNotExist."""
+    with _first_row_locked(
+        RecognitionProcess.objects.filter(pk=process_id).select_for_update(nowait=True),
+        missing=RecognitionProcess.DoesNotExist("RecognitionProcess matching query does not exist."),
+        what=f"process {process_id}",
+    ) as found:
+        yield found
+
+
+@contextmanager
+def _first_row_locked(locking_queryset, *, missing: Exception, what: str):
+    """viewflow's lock semantics: NOWAIT, five attempts with growing pauses, then FlowLockFailed."""
     for attempt in range(ATTEMPTS):
         with transaction.atomic():
             try:
-                found = list(
-                    RecognitionProcess.objects.filter(task_set__pk=task_id)
-                    .select_for_update(nowait=True, of=("self",))
-                    .values_list("pk", flat=True)
-                )
+                found = list(locking_queryset.values_list("pk", flat=True))
             except DatabaseError:
                 if attempt == ATTEMPTS - 1:
-                    raise FlowLockFailed(f"Lock failed for the process of task {task_id}") from None
+                    raise FlowLockFailed(f"Lock failed for {what}") from None
                 time.sleep((((attempt + 1) * random.random()) + 2**attempt) / 2.5)
                 continue
             if not found:
-                raise RecognitionTask.DoesNotExist("RecognitionTask matching query does not exist.")
+                raise missing
             yield found[0]
             return

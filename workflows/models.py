@@ -18,7 +18,7 @@ from viewflow.workflow.models import AbstractProcess, AbstractTask
 from viewflow.workflow.status import STATUS
 
 from procedures.models import ProcedureVersion
-from recognition.models import DossierReview, EvaluationResult, MovementModel, Unit
+from recognition.models import ApprovalOpinion, DossierReview, EvaluationResult, MovementModel, Unit
 
 SCOPE_PATH_LENGTH = 255
 
@@ -106,12 +106,18 @@ class RecognitionProcess(AbstractProcess, SeedAndArtifact):  # noqa: DJ008 (__st
     def evaluation_result_latest(self) -> EvaluationResult:
         return EvaluationResult.objects.filter(movement_model_id=self.movement_model_id).latest("created_at", "pk")
 
+    @cached_property
+    def approval_opinion_latest(self) -> ApprovalOpinion:
+        return ApprovalOpinion.objects.filter(movement_model_id=self.movement_model_id).latest("created_at", "pk")
+
     def outcome_keep(self, record) -> None:
         """Keep the record a step has just created for the gateway that follows it (not saved)."""
         if isinstance(record, DossierReview):
             self.dossier_review_latest = record
         elif isinstance(record, EvaluationResult):
             self.evaluation_result_latest = record
+        elif isinstance(record, ApprovalOpinion):
+            self.approval_opinion_latest = record
         else:
             raise TypeError(f"no gateway reads a {type(record).__name__}")
 
@@ -194,6 +200,11 @@ class RecognitionTask(AbstractTask, SeedAndArtifact):  # noqa: DJ008 (__str__ is
             if process is not None:
                 self.scope_path = process.scope_path
         super().save(*args, **kwargs)
+
+    @property
+    def title(self):
+        """The step's title; an additional approval step's from the pinned version (kept in task.data)."""
+        return (self.data or {}).get("title") or super().title
 
     def reverse(self, view_name: str, *args) -> str:
         return self.flow_task.reverse(view_name, args=[self.process_id, self.pk, *args])

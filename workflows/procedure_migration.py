@@ -6,14 +6,11 @@ row lock, re-plans its open tasks' deadlines with the planning functions of
 `workflows.deadlines` and writes PROCESS_MIGRATED with the admin's reason.
 """
 
-import random
-import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 
 from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -31,15 +28,16 @@ from procedures.migration import (
 from procedures.models import MigrationRun, ProcedureVersion
 from procedures.selectors import version_in_force, version_spec
 from procedures.spec import PerformerUnit, ProcedureSpec
-from recognition.audit_context import acting_as
-from recognition.models import AuditAction, ModelStage, Unit, User
+from recognition.audit_context import acting_as, workflow_scope
+from recognition.models import AuditAction, Unit, User
 from recognition.services.audit import audit_record
+from recognition.services.stage import stage_move
 
 from .deadlines.calendar import WorkingCalendar, working_calendar
 from .deadlines.models import DeadlineSlot
 from .deadlines.planning import deadline_slots_plan, task_starts_batched
 from .deadlines.policy import notify_time, stage_deadlines
-from .locking import ATTEMPTS
+from .locking import process_locked
 from .models import RecognitionProcess, RecognitionTask
 from .selectors import processes_visible_to
 
@@ -48,40 +46,8 @@ CHUNK_SIZE = 50
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 FINISHED = (STATUS.DONE, STATUS.CANCELED)
 
-# The model's stage once the process moves on to a stage after a cancelled task (see `_stage_after_skip`).
-STAGE_OF_NODE = {
-    "check_dossier": ModelStage.REGISTERED,
-    "survey": ModelStage.SURVEY,
-    "evaluate": ModelStage.EVALUATION,
-    "recognise": ModelStage.RECOGNITION,
-    "replicate": ModelStage.REPLICATION,
-}
-
-
-@contextmanager
-def process_locked(process_id: int):
-    """A transaction holding the process's flow lock, as `locking.task_process_locked` takes it.
-
-    NOWAIT with growing pauses, then FlowLockFailed: the row viewflow's own lock and the
-    deadline scans lock, so no task of the process moves while it changes version.
-    """
-    for attempt in range(ATTEMPTS):
-        with transaction.atomic():
-            try:
-                found = list(
-                    RecognitionProcess.objects.filter(pk=process_id)
-                    .select_for_update(nowait=True)
-                    .values_list("pk", flat=True)
-                )
-            except DatabaseError:
-                if attempt == ATTEMPTS - 1:
-                    raise FlowLockFailed(f"Lock failed for process {process_id}") from None
-                time.sleep((((attempt + 1) * random.random()) + 2**attempt) / 2.5)
-                continue
-            if not found:
-                raise RecognitionProcess.DoesNotExist("RecognitionProcess matching query does not exist.")
-            yield found[0]
-            return
+# The stage move when an open task of a switched-off stage is cancelled and the flow goes on.
+SKIP_TRANSITIONS = {"survey": "survey_skip"}
 
 
 # Facts -------------------------------------------------------------------------------------------
@@ -235,6 +201,7 @@ def process_migrate(
         }
         now = timezone.now()
         task_units = {}
+        skip_transition = ""
         for change in plan.task_changes:
             task = tasks[change.task_id]
             if change.action == TASK_REPLAN:
@@ -244,12 +211,11 @@ def process_migrate(
                     if unit_id is not None:
                         task_units[str(task.pk)] = unit_id
             elif change.action == TASK_CANCEL:
+                skip_transition = SKIP_TRANSITIONS.get(task.flow_task.name, skip_transition)
                 _task_cancel_and_move_on(task=task, process=process)
-        audit_record(
+        record = dict(
             action=AuditAction.PROCESS_MIGRATED,
             actor=actor,
-            movement_model_id=process.movement_model_id,
-            process_id=process.pk,
             reason=reason,
             payload={
                 "from_version": from_version_id,
@@ -262,6 +228,12 @@ def process_migrate(
                 "task_units": task_units,
             },
         )
+        with workflow_scope(process_id=process.pk):
+            if skip_transition:
+                # The migration's record is the stage move's: one record, checked against the transition table.
+                stage_move(movement_model=process.movement_model, transition=skip_transition, **record)
+            else:
+                audit_record(movement_model_id=process.movement_model_id, **record)
     return plan
 
 
@@ -327,23 +299,7 @@ def _task_cancel_and_move_on(*, task, process: RecognitionProcess) -> None:
     activation = task.flow_task.activation_class(task)
     activation.cancel()
     following = task.flow_task._next
-    _stage_after_skip(process=process, node=following.name)
     activation._activate_next({following._create(activation, task.token, data={}, seed=None)})
-
-
-def _stage_after_skip(*, process: RecognitionProcess, node: str) -> None:
-    """The model's stage once the process moved past a skipped stage.
-
-    The one place the migration writes the stage: swap for recognition's `stage_move`
-    (the transition table) when it lands.
-    """
-    next_node = {"evaluation_split": "evaluate"}.get(node, node)
-    stage = STAGE_OF_NODE.get(next_node)
-    if stage is None or process.movement_model is None:
-        return
-    movement_model = process.movement_model
-    movement_model.stage = stage
-    movement_model.save(update_fields=["stage"])
 
 
 # The run of many processes -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from viewflow.workflow.status import STATUS
 from recognition.models import User
 
 from .models import RecognitionProcess, RecognitionTask
+from .performers import user_performer_tokens
 
 
 def process_visible_to(*, user: User, process) -> bool:
@@ -46,10 +47,10 @@ def task_inbox_for(*, user: User) -> QuerySet[RecognitionTask]:
 
 
 def task_queue_for(*, user: User) -> QuerySet[RecognitionTask]:
-    """Unclaimed tasks of the user's unit that one of the user's roles may take."""
+    """Unclaimed tasks of the user's unit that one of the user's roles may take (its permission or its role)."""
     if user.unit_id is None:
         return RecognitionTask.objects.none()
-    permissions = user.get_all_permissions()
+    permissions = user_performer_tokens(user)
     return (
         _tasks()
         .filter(status=STATUS.NEW, flow_task_type="HUMAN", unit_id=user.unit_id)

@@ -29,7 +29,8 @@ def registration_submit(*, submitted_by: User, campaign: Campaign, data: dict, f
 
 def task_form_for(*, task: RecognitionTask, user: User, data=None, files=None):
     stage = STAGES[task.flow_task.name]
-    return stage.form_class(data=data, files=files, movement_model=task.process.movement_model, user=user)
+    extra = stage.form_kwargs(task) if stage.form_kwargs is not None else {}
+    return stage.form_class(data=data, files=files, movement_model=task.process.movement_model, user=user, **extra)
 
 
 def task_execute(*, activation, user: User, form, before: dict | None = None) -> None:

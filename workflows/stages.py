@@ -7,12 +7,14 @@ same way whichever door it comes through.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from recognition.services.approvals import approval_opinion_record
 from recognition.services.decisions import model_recognise
 from recognition.services.registration import model_revise
 from recognition.services.replication import model_close, replication_record
 from recognition.services.review import council_score_submit, dossier_review_record, survey_report_submit
 
 from . import forms
+from .performers import process_spec
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class Stage:
     # (*, movement_model, user, form) -> the record holding the step's outcome, or None.
     # The flow's gateway after the step reads that record (RecognitionProcess.outcome_keep).
     submit: Callable
+    # (task) -> extra keyword arguments of the form, read from the task and its pinned version
+    form_kwargs: Callable | None = None
 
 
 def _check_dossier(*, movement_model, user, form):
@@ -29,6 +33,8 @@ def _check_dossier(*, movement_model, user, form):
         reviewer=user,
         is_accepted=form.cleaned_data["decision"] == forms.DossierCheckForm.Decision.ACCEPT,
         reason=form.cleaned_data.get("reason", ""),
+        # The pinned version may skip the survey: the accepted dossier then goes straight to the council.
+        survey_skipped=not process_spec(movement_model.process).is_enabled("survey"),
     )
 
 
@@ -86,6 +92,22 @@ def _replicate(*, movement_model, user, form):
         model_close(movement_model=movement_model, closed_by=user)
 
 
+def _approve(*, movement_model, user, form):
+    return approval_opinion_record(
+        movement_model=movement_model,
+        step_key=form.step.key,
+        step_title=form.step.title,
+        outcome=form.cleaned_data["outcome"],
+        reason=form.cleaned_data.get("reason", ""),
+        given_by=user,
+    )
+
+
+def _approval_step(task) -> dict:
+    """The approval step this task runs, from the version its process is pinned to."""
+    return {"step": process_spec(task.process).approval_step(task.data["step"])}
+
+
 STAGES: dict[str, Stage] = {
     "check_dossier": Stage(forms.DossierCheckForm, _check_dossier),
     "revise": Stage(forms.RevisionForm, _revise),
@@ -93,4 +115,5 @@ STAGES: dict[str, Stage] = {
     "evaluate": Stage(forms.CouncilScoreForm, _evaluate),
     "recognise": Stage(forms.RecognitionForm, _recognise),
     "replicate": Stage(forms.ReplicationForm, _replicate),
+    "approve": Stage(forms.ApprovalForm, _approve, form_kwargs=_approval_step),
 }

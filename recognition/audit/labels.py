@@ -8,7 +8,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from recognition.models import Classification, ModelStage, ReplicationStatus, SurveyRecommendation
+from recognition.models import ApprovalOutcome, Classification, ModelStage, ReplicationStatus, SurveyRecommendation
 
 NODE_LABELS = {
     "check_dossier": _("Kiểm tra hồ sơ"),
@@ -17,6 +17,7 @@ NODE_LABELS = {
     "evaluate": _("Chấm điểm"),
     "recognise": _("Ký quyết định công nhận"),
     "replicate": _("Theo dõi nhân rộng"),
+    "approve": _("Ý kiến phê duyệt"),
 }
 
 VALUE_LABELS = {
@@ -78,6 +79,9 @@ VALUE_LABELS = {
     "version_number": _("Phiên bản quy trình số"),
     "from_version": _("Từ phiên bản quy trình"),
     "to_version": _("Sang phiên bản quy trình"),
+    "step": _("Mã bước phê duyệt"),
+    "step_title": _("Bước phê duyệt"),
+    "outcome": _("Ý kiến"),
     "stages_skipped": _("Bước bỏ qua"),
     "stages_added": _("Bước thêm vào"),
     "tasks_replanned": _("Nhiệm vụ được tính lại hạn"),
@@ -99,6 +103,7 @@ RECORD_ID_LABELS = {
     "definition": _("Mã quy trình"),
     "version": _("Mã phiên bản quy trình"),
     "replaced_by": _("Mã phiên bản thay thế"),
+    "opinion": _("Mã ý kiến phê duyệt"),
 }
 
 CHOICE_LABELS = {
@@ -116,6 +121,7 @@ CHOICE_LABELS = {
         "retired": _("Đã thay thế"),
     },
     "stage": dict(ModelStage.choices),
+    "outcome": dict(ApprovalOutcome.choices),
     "classification": dict(Classification.choices),
     "kind": {"model": _("Mô hình"), "exemplar": _("Điển hình")},
     "collective_kind": {"collective": _("Tập thể"), "individual": _("Cá nhân")},

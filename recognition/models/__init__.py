@@ -1,5 +1,6 @@
 """The domain of the movement: units, reference data, dossiers, reviews, decisions."""
 
+from .approvals import ApprovalOpinion, ApprovalOutcome
 from .audit import AuditAction, AuditEvent
 from .campaigns import Campaign
 from .decisions import DecisionEntry, RecognitionDecision
@@ -19,6 +20,8 @@ from .review import (
 from .units import Level, Unit, UnitKind, User
 
 __all__ = [
+    "ApprovalOpinion",
+    "ApprovalOutcome",
     "Attachment",
     "AuditAction",
     "AuditEvent",

@@ -43,6 +43,10 @@ class AuditAction(models.TextChoices):
     PROCEDURE_PUBLISHED = "procedure_published", _("Ban hành phiên bản quy trình")
     PROCEDURE_RETIRED = "procedure_retired", _("Thay thế phiên bản quy trình")
     PROCESS_MIGRATED = "process_migrated", _("Chuyển hồ sơ sang phiên bản quy trình khác")
+    APPROVAL_GIVEN = "approval_given", _("Đồng ý tại bước phê duyệt")
+    APPROVAL_RETURNED = "approval_returned", _("Trả lại hồ sơ tại bước phê duyệt")
+    APPROVAL_REJECTED = "approval_rejected", _("Không đồng ý tại bước phê duyệt, kết thúc hồ sơ")
+    SURVEY_CASE_ENDED = "survey_case_ended", _("Kết thúc hồ sơ do tổ khảo sát không đề nghị công nhận")
     AUDIT_SEALED = "audit_sealed", _("Niêm phong nhật ký hằng ngày")
     SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Cài xác thực hai bước")
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Tạo bộ mã khôi phục mới")
@@ -62,6 +66,9 @@ REASON_REQUIRED_ACTIONS = frozenset(
         AuditAction.FLOW_CONFIGURATION_CHANGED,
         AuditAction.PROCEDURE_PUBLISHED,
         AuditAction.PROCESS_MIGRATED,
+        AuditAction.APPROVAL_RETURNED,
+        AuditAction.APPROVAL_REJECTED,
+        AuditAction.SURVEY_CASE_ENDED,
     }
 )
 

@@ -40,13 +40,17 @@ TALLY_RULE = "evaluation_tally"
 
 
 def dossier_review_record(
-    *, movement_model: MovementModel, reviewer: User, is_accepted: bool, reason: str = ""
+    *, movement_model: MovementModel, reviewer: User, is_accepted: bool, reason: str = "", survey_skipped: bool = False
 ) -> DossierReview:
-    """Accept the dossier (on to the survey) or return it to the unit with a reason."""
+    """Accept the dossier (on to the survey, or to the council when the procedure skips the survey)
+    or return it to the unit with a reason."""
     reason = (reason or "").strip()
     if not is_accepted and not reason:
         raise ValidationError({"reason": _("Phải ghi rõ lý do và nội dung cần bổ sung khi trả lại hồ sơ.")})
-    transition = "dossier_accept" if is_accepted else "dossier_return"
+    if not is_accepted:
+        transition = "dossier_return"
+    else:
+        transition = "dossier_accept_skip_survey" if survey_skipped else "dossier_accept"
     target = transition_check(movement_model.stage, transition)
 
     with transaction.atomic():

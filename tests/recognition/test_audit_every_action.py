@@ -20,9 +20,9 @@ from django_otp.oath import totp
 
 from accounts.admin import audit_sign_in_unlocked
 from accounts.second_factor import recovery_codes_regenerate, totp_device_confirm, totp_device_start
-from procedures.services import draft_create, draft_update, version_publish
+from procedures.services import draft_create, draft_update, national_version_ensure, version_publish
 from recognition.audit_context import acting_as
-from recognition.models import AuditAction, AuditEvent, RecognitionDecision
+from recognition.models import AuditAction, AuditEvent, MovementModel, RecognitionDecision
 from recognition.models.audit import AuditDigest
 from recognition.roles import Role
 from recognition.services.audit import audit_digest_seal, audit_record
@@ -59,6 +59,49 @@ def _replicate(world, model, *, status: str, close: bool):
     if close:
         data["close_tracking"] = "on"
     task_do(movement_model=model, node_name="replicate", user=world.standing_body, data=data)
+
+
+def model_named(name: str) -> MovementModel:
+    return MovementModel.objects.get(name=name)
+
+
+def _approval_outcomes(world, dossier):
+    national = national_version_ensure()
+    draft = draft_create(definition=national.definition, author=world.admin)
+    step = {
+        "key": "mat-tran",
+        "title": "Thẩm định của Mặt trận",
+        "after": "check_dossier",
+        "performer_role": Role.CHAIR.value,
+        "performer_unit": "organiser",
+        "sla_working_days": 4,
+    }
+    draft_update(
+        version=draft,
+        spec_data={**draft.spec, "approval_steps": [step], "survey_not_recommended": "end_case"},
+        author=world.admin,
+    )
+    version_publish(version=draft, actor=world.admin, reason="Thêm bước thẩm định của Mặt trận.")
+    for name, outcome, reason in (
+        ("Dân vận khéo 1", "approve", ""),
+        ("Dân vận khéo 2", "return", "Bổ sung ý kiến của Mặt trận cấp xã."),
+        ("Dân vận khéo 3", "reject", "Trùng mô hình đã công nhận."),
+    ):
+        model = register(world, dossier, name=name)
+        check(world, model, accept=True)
+        task_do(
+            movement_model=model, node_name="approve", user=world.chair, data={"outcome": outcome, "reason": reason}
+        )
+    task_do(
+        movement_model=model_named("Dân vận khéo 1"),
+        node_name="survey",
+        user=world.survey_team,
+        data={
+            "visited_on": timezone.localdate().isoformat(),
+            "findings": "Mô hình đã ngừng hoạt động.",
+            "recommendation": "not_recommend",
+        },
+    )
 
 
 @pytest.fixture
@@ -159,6 +202,8 @@ def trail(world, dossier, settings, client):
     draft = draft_create(definition=national.definition, author=world.admin)
     draft_update(version=draft, spec_data=draft.spec, author=world.admin)
     version_publish(version=draft, actor=world.admin, reason="Áp dụng Hướng dẫn số 12-HD/BDVTW.")
+    # Under a version with an approval step after the check, whose survey's "do not recommend" ends the case.
+    _approval_outcomes(world, dossier)
     # The daily seal is itself a record of the trail (about no model).
     audit_digest_seal()
     # Sign-in security: an admin enrols a second factor and renews recovery codes; a lock is lifted.

@@ -25,6 +25,7 @@ ALLOWED = {
     ("dossier_return", "registered"): "returned",
     ("revise", "returned"): "registered",
     ("survey_report", "survey"): "evaluation",
+    ("survey_skip", "survey"): "evaluation",
     ("tally_pass", "evaluation"): "recognition",
     ("tally_reject", "evaluation"): "rejected",
     ("recognise", "recognition"): "replication",

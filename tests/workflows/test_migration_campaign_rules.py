@@ -13,8 +13,8 @@ from workflows.models import RecognitionProcess
 
 # serialized_rollback restores the reference data (levels, fields) that migrations seed.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-BEFORE = [("recognition", "0010_evaluation_result_rubric"), ("workflows", "0004_process_pinned_version")]
-AFTER = [("recognition", "0011_campaign_rules_to_procedure_versions"), ("workflows", "0005_campaign_rules_to_versions")]
+BEFORE = [("recognition", "0011_evaluation_result_rubric"), ("workflows", "0004_process_pinned_version")]
+AFTER = [("recognition", "0012_campaign_rules_to_procedure_versions"), ("workflows", "0005_campaign_rules_to_versions")]
 
 
 def _migrate(targets):

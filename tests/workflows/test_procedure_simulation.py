@@ -145,7 +145,7 @@ def test_the_api_returns_both_versions_side_by_side(world, history):
 
 def test_the_api_refuses_without_the_design_permission(world, history):
     draft = survey_skipped_draft(world, history[0].process.procedure_version)
-    response = api_for(world.admin).get("/api/v1/procedures/simulation/", {"draft": draft.pk})
+    response = api_for(world.standing_body).get("/api/v1/procedures/simulation/", {"draft": draft.pk})
     assert (response.status_code, response.json()["detail"]) == (
         403,
         "Bạn không có quyền thiết kế quy trình nên không chạy mô phỏng được.",

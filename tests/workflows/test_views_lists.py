@@ -202,6 +202,7 @@ FLOW_STEPS = [
     ("workflows/flows.RecognitionFlow.revise", "Bổ sung hồ sơ"),
     ("workflows/flows.RecognitionFlow.survey", "Khảo sát thực tế"),
     ("workflows/flows.RecognitionFlow.evaluate", "Chấm điểm"),
+    ("workflows/flows.RecognitionFlow.approve", "Ý kiến phê duyệt"),
     ("workflows/flows.RecognitionFlow.recognise", "Ký quyết định công nhận"),
     ("workflows/flows.RecognitionFlow.replicate", "Theo dõi nhân rộng"),
 ]

@@ -77,6 +77,11 @@ _STAGE_DOCS = {
         "replicate — Theo dõi nhân rộng: các đơn vị áp dụng (id) với ngày bắt đầu và trạng thái, "
         "và/hoặc `close_tracking` để kết thúc quy trình."
     ),
+    "approve": (
+        "approve — Bước phê duyệt bổ sung của quy trình áp dụng (tên bước ở `title` của nhiệm vụ): "
+        "đồng ý (`approve`), trả lại đơn vị (`return`) hoặc không đồng ý, kết thúc hồ sơ (`reject`); "
+        "`reason` bắt buộc khi trả lại hoặc không đồng ý."
+    ),
 }
 
 
@@ -154,6 +159,12 @@ TASK_COMPLETE_EXAMPLES = [
         "replicate_and_close",
         summary="replicate: ghi nhận nhân rộng và kết thúc",
         value={"adopting_units": [7, 9], "started_on": "2026-05-04", "status": "implementing", "close_tracking": True},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "approve_return",
+        summary="approve: trả lại hồ sơ tại bước phê duyệt",
+        value={"outcome": "return", "reason": "Bổ sung ý kiến của Ủy ban Mặt trận cấp xã."},
         request_only=True,
     ),
 ]

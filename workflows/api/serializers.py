@@ -168,7 +168,7 @@ class TaskSerializer(serializers.ModelSerializer):
         return task.flow_task.name
 
     def get_title(self, task) -> str:
-        return str(task.flow_task.task_title)
+        return str(task.title)
 
     @extend_schema_field(ModelSummarySerializer)
     def get_model(self, task) -> dict:
@@ -201,7 +201,7 @@ class ProcessTaskSerializer(serializers.ModelSerializer):
         return task.flow_task.name
 
     def get_title(self, task) -> str:
-        return str(task.flow_task.task_title)
+        return str(task.title)
 
 
 class ProcessSerializer(serializers.ModelSerializer):

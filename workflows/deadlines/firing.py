@@ -30,6 +30,7 @@ from notifications.services import NotificationDraft, notifications_create_many
 from procedures.spec import EscalationLevel
 from recognition.models import AuditAction
 from recognition.services.audit import audit_batch, audit_record
+from workflows.performers import user_may_perform
 
 from .calendar import working_calendar
 from .escalation import route_reassigns, supervisor_chain
@@ -318,7 +319,7 @@ class _Firing:
                 for user in holders
                 if user.pk != task.owner_id
                 and user.unit_id == task.unit_id
-                and (not task.owner_permission or user.has_perm(task.owner_permission))
+                and user_may_perform(user, task.owner_permission)
             ),
             None,
         )

@@ -248,7 +248,7 @@ def task_context(*, task) -> dict:
     process = task.process
     movement_model = process.movement_model
     return {
-        "task_title": str(task.flow_task.task_title),
+        "task_title": str(task.title),
         "model_name": movement_model.name if movement_model else "",
         "registering_unit": str(process.registering_unit) if process.registering_unit_id else "",
         "task_unit": str(task.unit) if task.unit_id else "",

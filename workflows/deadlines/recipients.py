@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+
+from workflows.performers import holders_filter
 
 
 @dataclass
@@ -16,14 +17,10 @@ class Recipients:
 
 
 def task_candidates(*, unit_id: int | None, permission: str | None):
-    """Users of the task's unit holding its permission (through a role or directly)."""
+    """Users of the task's unit holding its permission (through a role or directly), or its role."""
     users = get_user_model().objects.filter(unit_id=unit_id)
     if permission:
-        app_label, _dot, codename = permission.partition(".")
-        users = users.filter(
-            Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
-            | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
-        )
+        users = users.filter(holders_filter(permission))
     return users.distinct().order_by("pk")
 
 

@@ -111,7 +111,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("procedures", "0001_procedure_versions"),
-        ("recognition", "0010_evaluation_result_rubric"),
+        ("recognition", "0011_evaluation_result_rubric"),
         ("workflows", "0004_process_pinned_version"),
     ]
 

@@ -93,7 +93,7 @@ class TaskFormView(FormView):
             self.request,
             _("Đã hoàn thành “%(task)s” cho mô hình “%(model)s”.")
             % {
-                "task": self.request.activation.flow_task.task_title,
+                "task": self.request.activation.task.title,
                 "model": self.request.activation.process.movement_model,
             },
         )

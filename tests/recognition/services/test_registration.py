@@ -153,7 +153,9 @@ def test_only_a_returned_dossier_can_be_revised():
         model_revise(movement_model=model, revised_by=model.submitted_by, data={"name": "Khác"})
     assert error.value.messages == [
         "Không thực hiện được bước “nộp lại hồ sơ đã bổ sung”: mô hình đang ở giai đoạn “Khảo sát thực tế”. "
-        "Từ giai đoạn này chỉ được: nộp báo cáo khảo sát (→ Hội đồng đánh giá); kết thúc hồ sơ (→ Không công nhận); "
+        "Từ giai đoạn này chỉ được: nộp báo cáo khảo sát (→ Hội đồng đánh giá); "
+        "bỏ bước khảo sát (→ Hội đồng đánh giá); "
+        "kết thúc hồ sơ (→ Không công nhận); "
         "trả lại hồ sơ từ bước phê duyệt (→ Trả lại để bổ sung hồ sơ)."
     ]
     model.refresh_from_db()

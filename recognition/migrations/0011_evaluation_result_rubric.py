@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recognition', '0009_movement_model_tracking_closed_at'),
+        ('recognition', '0010_approval_opinions'),
     ]
 
     operations = [

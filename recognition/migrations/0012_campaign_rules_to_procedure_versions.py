@@ -9,7 +9,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recognition", "0010_evaluation_result_rubric"),
+        ("recognition", "0011_evaluation_result_rubric"),
         ("workflows", "0005_campaign_rules_to_versions"),
     ]
 
