@@ -27,9 +27,9 @@ from procedures.migration import (
 )
 from procedures.models import MigrationRun, ProcedureVersion
 from procedures.selectors import version_in_force, version_spec
-from procedures.spec import PerformerUnit, ProcedureSpec
+from procedures.spec import ProcedureSpec
 from recognition.audit_context import acting_as, workflow_scope
-from recognition.models import AuditAction, Unit, User
+from recognition.models import AuditAction, User
 from recognition.services.audit import audit_record
 from recognition.services.stage import stage_move
 
@@ -39,6 +39,7 @@ from .deadlines.planning import deadline_slots_plan, task_starts_batched
 from .deadlines.policy import notify_time, stage_deadlines
 from .locking import process_locked
 from .models import RecognitionProcess, RecognitionTask
+from .performers import performer_unit_id
 from .selectors import processes_visible_to
 
 MIGRATE_PERMISSION = "procedures.migrate_process"
@@ -250,7 +251,7 @@ def _task_deadline_replan(*, task, change, spec: ProcedureSpec, now, calendar: W
             due_on=change.new_due_on,
             now=now,
             calendar=calendar,
-            rules=stage_deadlines(spec, task.flow_task.name),
+            rules=stage_deadlines(spec, task.flow_task.name, task.data),
             notify_at=notify_time(),
         )
     }
@@ -273,7 +274,7 @@ def _task_unit_set(*, task, process: RecognitionProcess, performer_unit: str) ->
     An owner outside that unit is released through the task's activation (audited as
     TASK_RELEASED), so the task waits in the new unit's queue.
     """
-    unit_id = _performer_unit_id(process=process, performer_unit=performer_unit)
+    unit_id = performer_unit_id(process, performer_unit)
     if unit_id is None or unit_id == task.unit_id:
         return None
     if task.owner_id is not None and task.owner.unit_id != unit_id:
@@ -281,16 +282,6 @@ def _task_unit_set(*, task, process: RecognitionProcess, performer_unit: str) ->
         task.flow_task.activation_class(task).unassign()
     RecognitionTask.objects.filter(pk=task.pk).update(unit_id=unit_id)
     return unit_id
-
-
-def _performer_unit_id(*, process: RecognitionProcess, performer_unit: str) -> int | None:
-    if performer_unit == PerformerUnit.ORGANISER:
-        return process.organising_unit_id
-    if performer_unit == PerformerUnit.REGISTRANT:
-        return process.registering_unit_id
-    path = process.scope_path
-    ancestors = [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
-    return Unit.objects.filter(path__in=ancestors, level__code=performer_unit).values_list("pk", flat=True).first()
 
 
 def _task_cancel_and_move_on(*, task, process: RecognitionProcess) -> None:

@@ -80,13 +80,15 @@ def evaluation_explanation(*, movement_model: MovementModel) -> EvaluationExplan
     result (the pinned version's, whatever the catalogue or the procedure says today).
     Before the tally, the columns are the criteria the sheets scored.
     """
+    results = list(EvaluationResult.objects.filter(movement_model=movement_model).order_by("created_at", "pk"))
+    # The sheets of the latest tallied round (each round's result counts only its own sheets).
+    shown_round = len(results) if results else movement_model.evaluation_round
     sheets = list(
-        CouncilScore.objects.filter(movement_model=movement_model)
+        CouncilScore.objects.filter(movement_model=movement_model, evaluation_round=shown_round)
         .select_related("member")
         .prefetch_related("items__criterion")
         .order_by("created_at", "pk")
     )
-    results = list(EvaluationResult.objects.filter(movement_model=movement_model).order_by("created_at", "pk"))
     stored = [RubricCriterion.from_dict(entry) for entry in results[-1].rubric] if results else []
     criteria = stored or _scored_criteria(sheets)
     max_total = weighted_max(criteria)

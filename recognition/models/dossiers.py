@@ -74,6 +74,9 @@ class MovementModel(models.Model):
     stage = models.CharField(_("giai đoạn"), max_length=20, choices=ModelStage.choices, default=ModelStage.REGISTERED)
     final_score = models.DecimalField(_("điểm tổng hợp"), max_digits=6, decimal_places=2, null=True, blank=True)
     outcome_reason = models.TextField(_("lý do kết quả"), blank=True)
+    # The council's current round: 1, and one more each time a tally closes a round (a case
+    # returned to the unit after the council's evaluation is evaluated again from scratch).
+    evaluation_round = models.PositiveSmallIntegerField(_("vòng chấm điểm"), default=1)
     # The replication step's explicit outcome (set by `model_close`): the flow ends when it is set.
     tracking_closed_at = models.DateTimeField(
         _("kết thúc theo dõi nhân rộng lúc"), null=True, blank=True, editable=False

@@ -55,13 +55,18 @@ class CouncilScore(models.Model):
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     total = models.PositiveSmallIntegerField(_("tổng điểm"))
     comment = models.TextField(_("nhận xét"), blank=True)
+    evaluation_round = models.PositiveSmallIntegerField(_("vòng chấm điểm"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("phiếu chấm điểm")
         verbose_name_plural = _("phiếu chấm điểm")
-        constraints = [models.UniqueConstraint(fields=["movement_model", "member"], name="one_score_sheet_per_member")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["movement_model", "evaluation_round", "member"], name="one_score_sheet_per_member_and_round"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.movement_model}: {self.member} — {self.total}"

@@ -134,7 +134,10 @@ def council_score_submit(
     errors = score_sheet_problems(rubric=rubric, points=points)
     if errors:
         raise ValidationError(errors)
-    if CouncilScore.objects.filter(movement_model=movement_model, member=member).exists():
+    round_number = movement_model.evaluation_round
+    if CouncilScore.objects.filter(
+        movement_model=movement_model, evaluation_round=round_number, member=member
+    ).exists():
         raise ValidationError(_("Thành viên này đã chấm điểm mô hình."))
     rows = Criterion.objects.in_bulk([c.code for c in rubric], field_name="code")
     missing = [c.code for c in rubric if c.code not in rows]
@@ -150,6 +153,7 @@ def council_score_submit(
             member=member,
             total=sum(points[c.code] for c in rubric),
             comment=comment,
+            evaluation_round=round_number,
         )
         CriterionScore.objects.bulk_create(
             CriterionScore(council_score=sheet, criterion=rows[c.code], points=points[c.code]) for c in rubric
@@ -200,11 +204,12 @@ def evaluation_tally(*, movement_model: MovementModel, rule: TallyRule) -> Evalu
     recorded; otherwise it waits for the recognition decision.
     """
     transition_check(movement_model.stage, "tally_pass")
-    sheets = list(movement_model.council_scores.all())
+    round_sheets = movement_model.council_scores.filter(evaluation_round=movement_model.evaluation_round)
+    sheets = list(round_sheets)
     if not sheets:
         raise ValidationError(_("Chưa có phiếu chấm điểm nào."))
     if rule.has_weights:
-        sheets = list(movement_model.council_scores.prefetch_related("items__criterion"))
+        sheets = list(round_sheets.prefetch_related("items__criterion"))
     outcome = tally_outcome(totals=_sheet_totals(sheets, rule), rule=rule)
     score, classification = outcome.score, outcome.classification
 
@@ -222,6 +227,7 @@ def evaluation_tally(*, movement_model: MovementModel, rule: TallyRule) -> Evalu
         )
         is_rejected = classification == Classification.REJECTED
         movement_model.final_score = score
+        movement_model.evaluation_round += 1  # the round is closed: a later evaluation starts a new one
         if is_rejected:
             movement_model.outcome_reason = _rejection_reason(outcome=outcome, rule=rule, count=len(sheets))
         stage_move(
@@ -230,7 +236,7 @@ def evaluation_tally(*, movement_model: MovementModel, rule: TallyRule) -> Evalu
             action=AuditAction.EVALUATION_REJECTED if is_rejected else AuditAction.EVALUATION_PASSED,
             system_actor=TALLY_RULE,
             reason=movement_model.outcome_reason,
-            extra_update_fields=("final_score", "outcome_reason"),
+            extra_update_fields=("final_score", "outcome_reason", "evaluation_round"),
             payload={
                 "result": result.pk,
                 "version": rule.procedure_version_id,

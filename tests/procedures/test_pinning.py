@@ -19,7 +19,7 @@ from tests.recognition.audit_support import register
 pytestmark = pytest.mark.django_db
 
 
-def test_the_first_process_creates_the_national_version_from_the_defaults(world, dossier, settings):
+def test_a_fresh_database_has_the_national_version_from_the_defaults(world, dossier, settings):
     model = register(world, dossier)
     version = model.process.procedure_version
     assert (version.number, version.status, version.definition.owner_unit) == (1, "published", None)
@@ -73,7 +73,10 @@ def test_publishing_needs_a_reason(world):
 
 def test_the_published_record_fingerprints_the_content_so_a_later_edit_shows(world):
     national = national_version_ensure()
+    draft = draft_create(definition=national.definition, author=world.admin)
+    version_publish(version=draft, actor=world.admin, reason="Hướng dẫn mới.")
     published = AuditEvent.objects.get(action="procedure_published")
-    assert published.payload["spec_sha256"] == spec_fingerprint(national.spec)
-    tampered = {**national.spec, "min_attachments": 5}
+    draft.refresh_from_db()
+    assert published.payload["spec_sha256"] == spec_fingerprint(draft.spec)
+    tampered = {**draft.spec, "min_attachments": 5}
     assert spec_fingerprint(tampered) != published.payload["spec_sha256"]

@@ -5,24 +5,29 @@ cases are driven through the task services, as the pages and the API drive them.
 """
 
 import copy
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from procedures.selectors import version_spec
 from procedures.services import draft_create, draft_update, national_version_ensure, version_publish
+from recognition.audit.selectors import evaluation_explanation
 from recognition.models import ApprovalOpinion, AuditEvent, ModelStage
 from recognition.roles import Role
 from tests.factories import user_with_role
 from tests.recognition.audit_support import actions_of, check, evaluate, register, revise, survey
 from workflows.demo import task_do
-from workflows.models import RecognitionTask
+from workflows.models import DeadlineSlot, RecognitionTask
 from workflows.selectors import task_queue_for
 from workflows.services import task_claim, task_complete
 
 pytestmark = pytest.mark.django_db
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 FRONT = {
     "key": "mat-tran",
@@ -229,6 +234,26 @@ def test_an_approval_step_after_the_evaluation_runs_before_the_decision(world, d
     assert open_tasks(model) == [("recognise", "Ký quyết định công nhận")]
 
 
+def test_a_return_after_the_council_has_the_revised_dossier_evaluated_again_in_a_new_round(world, dossier):
+    publish(world, approval_steps=[{**FRONT, "after": "evaluate"}])
+    model = register(world, dossier)
+    check(world, model, accept=True)
+    survey(world, model)
+    evaluate(world, model, 18)
+    approve(model, world.chair, outcome="return", reason="Làm rõ số hộ được hỗ trợ.")
+    revise(world, model, dossier, scope="Phường Ninh Kiều, 120 hộ.")
+    check(world, model, accept=True)
+    survey(world, model)
+    evaluate(world, model, 12)  # the same members score the revised dossier again
+
+    model.refresh_from_db()
+    first, second = model.evaluation_results.order_by("pk")
+    assert (first.score, first.member_count, second.score, second.member_count) == (90, 3, 60, 3)
+    assert (model.stage, model.evaluation_round, model.council_scores.count()) == (ModelStage.REJECTED, 3, 6)
+    explanation = evaluation_explanation(movement_model=model)
+    assert [sheet.total for sheet in explanation.sheets] == [60, 60, 60]  # the latest round's sheets only
+
+
 # Performers
 
 
@@ -345,3 +370,21 @@ def test_a_tasks_sla_is_its_stages_or_for_an_approval_task_its_steps(world):
     ]
     assert spec.approval_step_next("survey", "phap-che-2") is None
     assert spec.approval_step_next("evaluate") is None
+
+
+def test_an_approval_task_is_due_after_its_steps_sla_with_the_reminders_of_its_anchor(world, dossier):
+    publish(world, approval_steps=[FRONT])
+    with time_machine.travel(datetime(2026, 4, 21, 9, 0, tzinfo=HCM), tick=False):  # a Tuesday
+        model = register(world, dossier)
+        check(world, model, accept=True)
+    task = open_task(model, "approve")
+    # 4 working days from Tuesday 21/04: 22, 23, 24 and 28 (Monday 27/04 is the day off for the
+    # Hùng Kings' anniversary, which falls on Sunday 26/04 in 2026).
+    assert (task.sla_working_days, task.due_on) == (4, date(2026, 4, 28))
+    slots = sorted(DeadlineSlot.objects.filter(task=task).values_list("rule", "fire_at"))
+    assert [rule for rule, _fire_at in slots] == [
+        "escalation.level-1",
+        "escalation.level-2",
+        "reminder.d-2",
+        "reminder.d0",
+    ]

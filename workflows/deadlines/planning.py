@@ -42,7 +42,7 @@ def task_stage_deadlines(*, task) -> StageDeadlines | None:
     version_id = task.process.procedure_version_id
     if version_id is None:
         return settings_stage_deadlines(deadline_policy(), stage)
-    return stage_deadlines(spec_for_version_id(version_id), stage)
+    return stage_deadlines(spec_for_version_id(version_id), stage, task.data)
 
 
 def task_due_date_plan(*, task, now: datetime) -> DeadlinePlan | None:

@@ -21,7 +21,7 @@ from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
-from procedures.spec import EscalationLevel, ProcedureSpec
+from procedures.spec import APPROVAL_NODE, EscalationLevel, ProcedureSpec
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,14 @@ class StageDeadlines:
         return self.escalation[level - 1] if 0 < level <= len(self.escalation) else None
 
 
-def stage_deadlines(spec: ProcedureSpec, stage: str) -> StageDeadlines | None:
-    """The deadlines of a stage (a backbone node or an approval step's key) in a version; None: no due date."""
+def stage_deadlines(spec: ProcedureSpec, stage: str, task_data: dict | None = None) -> StageDeadlines | None:
+    """The deadlines of a human task's stage in a version; None: no due date.
+
+    `stage` is a backbone node; for the generic approval node the step is the one its
+    task names (`task_data["step"]`). An approval step's key also names it directly.
+    """
+    if stage == APPROVAL_NODE:
+        stage = (task_data or {}).get("step", "")
     stage_spec = spec.stage(stage)
     if stage_spec is not None:
         return StageDeadlines(
