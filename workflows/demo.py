@@ -30,6 +30,7 @@ from recognition.models import (
 from recognition.roles import Role
 from recognition.services.registration import dossier_snapshot
 
+from .flows import RecognitionFlow
 from .models import RecognitionTask
 from .services import registration_submit, task_claim, task_complete
 
@@ -217,7 +218,7 @@ def demo_cast_ensure() -> DemoCast:
     )
 
 
-def _dossier(name: str, field: Field, rng: random.Random) -> dict:
+def demo_dossier(name: str, field: Field, rng: random.Random) -> dict:
     return {
         "name": name,
         "field": field,
@@ -303,6 +304,20 @@ def _check(*, cast: DemoCast, movement_model: MovementModel, rng: random.Random,
     task_do(
         movement_model=movement_model, node_name="check_dossier", user=users["thuongtruc"], data={"decision": "accept"}
     )
+    approval_steps_agree(cast=cast, movement_model=movement_model)
+
+
+def approval_steps_agree(*, cast: DemoCast, movement_model: MovementModel) -> None:
+    """The standing body agrees at each additional approval step the procedure puts after the check."""
+    while RecognitionTask.objects.filter(
+        process__movement_model=movement_model, flow_task=RecognitionFlow.approve, finished__isnull=True
+    ).exists():
+        task_do(
+            movement_model=movement_model,
+            node_name="approve",
+            user=cast.users["thuongtruc"],
+            data={"outcome": "approve", "reason": "Không có vướng mắc pháp lý."},
+        )
 
 
 def _replicate(*, cast: DemoCast, movement_model: MovementModel, rng: random.Random, close: bool) -> None:
@@ -385,7 +400,7 @@ def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:
         # The first models take every stage once, so even a small demo shows every page.
         until = stages[index] if index < len(stages) else rng.choices(stages, weights)[0]
         movement_model = registration_submit(
-            submitted_by=submitter, campaign=cast.campaign, data=_dossier(name, fields[field_code], rng)
+            submitted_by=submitter, campaign=cast.campaign, data=demo_dossier(name, fields[field_code], rng)
         )
         lifecycle_drive(cast=cast, movement_model=movement_model, until=until, rng=rng)
         added += 1

@@ -5,7 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from recognition.models import AuditAction, AuditEvent, ModelStage, MovementModel, Replication, User
+from procedures.models import ProcedureVersion
+from recognition.models import ApprovalOpinion, AuditAction, AuditEvent, ModelStage, MovementModel, Replication, User
 from workflows.flows import RecognitionFlow
 from workflows.models import RecognitionTask
 
@@ -21,7 +22,12 @@ def demo(db):
 
 
 def test_small_demo_reaches_every_stage_through_the_services(demo):
-    assert len(demo) == DEMO_MODELS
+    # The province's own procedure adds two models: one agreed at its legal opinion, one waiting there.
+    assert len(demo) == DEMO_MODELS + 2
+    opinions = ApprovalOpinion.objects.all()
+    assert [(o.step_title, o.outcome) for o in opinions] == [("Ý kiến pháp chế", "approve")]
+    waiting = RecognitionTask.objects.filter(flow_task=RecognitionFlow.approve, finished__isnull=True)
+    assert [task.process.movement_model.name for task in waiting] == ["Tổ hòa giải ở cơ sở “Ba cùng”"]
     assert {model.stage for model in demo} == set(ModelStage.values)
     # Replication went through its service: planned, then implementing and effective before closing.
     closed = next(model for model in demo if model.stage == ModelStage.CLOSED)
@@ -88,3 +94,19 @@ def test_every_main_page_of_every_demo_model_opens(client, demo):
         for task in RecognitionTask.objects.filter(process_id=process_pk, flow_task_type="HUMAN"):
             url = task.flow_task.reverse("detail", args=[process_pk, task.pk])
             assert client.get(url).status_code == 200, url
+
+
+def test_every_procedure_page_of_the_demo_opens_for_the_admin(client, demo):
+    client.force_login(User.objects.get(username="quantri"))
+    assert client.get("/procedures/").status_code == 200
+    for version in ProcedureVersion.objects.all():
+        for url in (
+            f"/procedures/versions/{version.pk}/",
+            f"/procedures/versions/{version.pk}/diff/",
+            *(f"/api/v1/procedures/versions/{version.pk}/export/{kind}/" for kind in ("json", "bpmn", "svg")),
+        ):
+            assert client.get(url).status_code == 200, url
+    draft = ProcedureVersion.objects.get(status="draft")
+    assert client.get(f"/procedures/versions/{draft.pk}/edit/").status_code == 200
+    assert client.get("/procedures/migrate/").status_code == 200
+    assert client.get("/procedures/simulate/", {"draft": draft.pk}).status_code == 200
