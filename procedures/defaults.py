@@ -33,12 +33,8 @@ STANDARD_PERFORMERS = {
 }
 
 
-def spec_from_settings(criteria_manager=None) -> ProcedureSpec:
-    """The first version: stages from settings, rubric from the active criteria of the catalogue.
-
-    `criteria_manager` lets a data migration pass its historical Criterion model's manager.
-    """
-    criteria_manager = criteria_manager if criteria_manager is not None else Criterion.objects
+def spec_from_settings() -> ProcedureSpec:
+    """The first version: stages from settings, rubric from the active criteria of the catalogue."""
     sla = settings.KHEO_STAGE_SLA_WORKING_DAYS
     offsets = tuple(sorted(set(settings.KHEO_REMINDER_OFFSETS_WORKING_DAYS)))
     role = settings.KHEO_ESCALATION_SUPERVISOR_ROLE
@@ -60,7 +56,7 @@ def spec_from_settings(criteria_manager=None) -> ProcedureSpec:
         for name, (performer_role, performer_unit) in STANDARD_PERFORMERS.items()
     }
     rubric = {kind: [] for kind in Criterion.AppliesTo.values}
-    for criterion in criteria_manager.filter(is_active=True).order_by("applies_to", "order", "pk"):
+    for criterion in Criterion.objects.filter(is_active=True).order_by("applies_to", "order", "pk"):
         rubric[criterion.applies_to].append(
             CriterionSpec(code=criterion.code, name=criterion.name, max_points=criterion.max_points)
         )

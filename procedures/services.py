@@ -25,11 +25,15 @@ from .spec import SpecFormatError
 from .validation import spec_problems
 
 NATIONAL_DEFINITION_NAME = "Quy trình công nhận mô hình “Dân vận khéo”"
-DEFAULTS_ACTOR = "procedures.defaults"
 
 
 def national_version_ensure() -> ProcedureVersion:
-    """The published national version, created from the settings' defaults the first time it is needed."""
+    """The published national version, created from the settings' defaults the first time it is needed.
+
+    Seeded like the reference data (levels, fields, criteria), not audited: nobody decided
+    it, the settings did, and the row says so (`publish_reason`, no `published_by`). Every
+    later version is a person's draft and publication, and those are audited.
+    """
     with transaction.atomic():
         definition, _created = ProcedureDefinition.objects.get_or_create(owner_unit=None, name=NATIONAL_DEFINITION_NAME)
         published = definition.versions.filter(status=ProcedureVersion.Status.PUBLISHED).first()
@@ -42,12 +46,6 @@ def national_version_ensure() -> ProcedureVersion:
             spec=spec_to_dict(spec_from_settings()),
             published_at=timezone.now(),
             publish_reason=_("Phiên bản đầu tiên, lấy từ cấu hình mặc định."),
-        )
-        audit_record(
-            action=AuditAction.PROCEDURE_PUBLISHED,
-            system_actor=DEFAULTS_ACTOR,
-            reason=version.publish_reason,
-            payload=_version_payload(version),
         )
     return version
 

@@ -19,7 +19,7 @@ from tests.recognition.audit_support import register
 pytestmark = pytest.mark.django_db
 
 
-def test_a_fresh_database_has_the_national_version_from_the_defaults(world, dossier, settings):
+def test_the_first_process_creates_the_national_version_from_the_defaults(world, dossier, settings):
     model = register(world, dossier)
     version = model.process.procedure_version
     assert (version.number, version.status, version.definition.owner_unit) == (1, "published", None)
