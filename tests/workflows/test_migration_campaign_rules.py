@@ -13,6 +13,16 @@ from workflows.models import RecognitionProcess
 
 # serialized_rollback restores the reference data (levels, fields) that migrations seed.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _every_migration_applied_afterwards():
+    """Whatever the test leaves, the next test finds every app at its latest migration."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 BEFORE = [("recognition", "0011_evaluation_result_rubric"), ("workflows", "0004_process_pinned_version")]
 AFTER = [("recognition", "0012_campaign_rules_to_procedure_versions"), ("workflows", "0005_campaign_rules_to_versions")]
 
