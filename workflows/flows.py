@@ -211,14 +211,16 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
 
     # Node callbacks: each reads the process and delegates to a domain service.
 
-    def start_registration(self, activation, movement_model):
+    def start_registration(self, activation, movement_model, procedure_version=None):
         process = activation.process
         process.movement_model = movement_model
         process.organising_unit_id = movement_model.campaign.organising_unit_id
         process.registering_unit_id = movement_model.unit_id
         process.scope_path = movement_model.unit.path
-        organiser = movement_model.campaign.organising_unit
-        process.procedure_version = version_in_force(organiser) or national_version_ensure()
+        # The version the registration was checked against (read once), else the one in force now.
+        process.procedure_version = (
+            procedure_version or version_in_force(movement_model.campaign.organising_unit) or national_version_ensure()
+        )
         return process
 
     def active_submitter(self, activation):

@@ -5,6 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
+from procedures.dossier import dossier_problems
+from procedures.selectors import version_in_force, version_spec
+from procedures.services import national_version_ensure
 from recognition.audit.snapshot import movement_model_snapshot, snapshot_changes
 from recognition.audit_context import acting_as, workflow_scope
 from recognition.models import AuditAction, Campaign, MovementModel, User
@@ -20,10 +23,18 @@ from .stages import STAGES
 
 
 def registration_submit(*, submitted_by: User, campaign: Campaign, data: dict, files=()) -> MovementModel:
-    """Register a model and start its recognition process, in one transaction."""
+    """Register a model and start its recognition process, in one transaction.
+
+    The dossier must hold what the procedure version in force for the campaign requires
+    (fields, attachments); the process is pinned to that version.
+    """
+    version = version_in_force(campaign.organising_unit) or national_version_ensure()
+    problems = dossier_problems(version_spec(version), data=data, attachment_count=len(files))
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic(), acting_as(submitted_by), audit_batch(), task_starts_batched():
         movement_model = model_register(submitted_by=submitted_by, campaign=campaign, data=data, files=files)
-        RecognitionFlow.start.run(movement_model=movement_model)
+        RecognitionFlow.start.run(movement_model=movement_model, procedure_version=version)
     return movement_model
 
 

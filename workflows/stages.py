@@ -7,9 +7,12 @@ same way whichever door it comes through.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
+from procedures.dossier import dossier_problems
 from recognition.services.approvals import approval_opinion_record
 from recognition.services.decisions import model_recognise
-from recognition.services.registration import model_revise
+from recognition.services.registration import dossier_snapshot, model_revise
 from recognition.services.replication import model_close, replication_record
 from recognition.services.review import council_score_submit, dossier_review_record, survey_report_submit
 
@@ -39,11 +42,19 @@ def _check_dossier(*, movement_model, user, form):
 
 
 def _revise(*, movement_model, user, form):
+    files = form.cleaned_data.get("attachments", [])
+    problems = dossier_problems(
+        process_spec(movement_model.process),
+        data={**dossier_snapshot(movement_model), **form.dossier_data()},
+        attachment_count=movement_model.attachments.count() + len(files),
+    )
+    if problems:
+        raise ValidationError(problems)
     model_revise(
         movement_model=movement_model,
         revised_by=user,
         data=form.dossier_data(),
-        files=form.cleaned_data.get("attachments", []),
+        files=files,
     )
 
 

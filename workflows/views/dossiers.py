@@ -45,7 +45,8 @@ class RegistrationView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
                 files=form.cleaned_data.get("attachments", []),
             )
         except ValidationError as error:
-            for field, field_errors in getattr(error, "error_dict", {None: error.error_list}).items():
+            by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+            for field, field_errors in by_field.items():
                 form.add_error(field if field in form.fields else None, field_errors)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã đăng ký mô hình “%(name)s”.") % {"name": movement_model.name})
