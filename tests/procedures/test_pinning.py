@@ -32,14 +32,22 @@ def test_a_process_keeps_its_version_after_a_new_one_is_published(world, dossier
     first = register(world, dossier)
     v1 = first.process.procedure_version
     draft = draft_create(definition=v1.definition, author=world.admin)
-    draft_update(version=draft, spec_data={**draft.spec, "min_attachments": 1}, author=world.admin)
+    draft_update(
+        version=draft, spec_data={**draft.spec, "decision_number_format": "{number}/QĐ-UBND"}, author=world.admin
+    )
     version_publish(version=draft, actor=world.admin, reason="Hướng dẫn mới.")
 
     second = register(world, dossier, name="Mô hình thứ hai")
     first.process.refresh_from_db()
     v1.refresh_from_db()
     assert (first.process.procedure_version_id, v1.status) == (v1.pk, "retired")
-    assert (second.process.procedure_version.number, second.process.procedure_version.spec["min_attachments"]) == (2, 1)
+    assert (
+        second.process.procedure_version.number,
+        second.process.procedure_version.spec["decision_number_format"],
+    ) == (
+        2,
+        "{number}/QĐ-UBND",
+    )
 
 
 def test_a_unit_uses_its_own_published_definition_before_the_national_one(world):
