@@ -9,7 +9,7 @@ from procedures import urls as procedures_urls
 from recognition.audit.selectors import can_audit
 from recognition.views import audit as audit_views
 
-from . import procedure_urls
+from . import award_urls, council_urls, decision_urls, procedure_urls, registration_urls, replication_urls
 from .views import dossiers
 from .viewsets import recognition_flow_viewset
 
@@ -23,6 +23,9 @@ models_application = Application(
         path("register/", dossiers.RegistrationView.as_view(), name="register"),
         path("<int:pk>/", dossiers.ModelDetailView.as_view(), name="detail"),
         path("attachments/<int:pk>/", dossiers.AttachmentDownloadView.as_view(), name="attachment"),
+        *registration_urls.urlpatterns,
+        *council_urls.urlpatterns,
+        *replication_urls.urlpatterns,
     ],
 )
 
@@ -53,11 +56,27 @@ procedures_application = Application(
     urlpatterns=[*procedures_urls.urlpatterns, *procedure_urls.urlpatterns],
 )
 
+decisions_application = Application(
+    title=_("Quyết định công nhận"),
+    icon="gavel",
+    app_name="decisions",
+    urlpatterns=decision_urls.urlpatterns,
+)
+
+awards_application = Application(
+    title=_("Khen thưởng"),
+    icon="military_tech",
+    app_name="awards",
+    urlpatterns=award_urls.urlpatterns,
+)
+
 site = Site(
     title=_("Khéo — Dân vận khéo"),
     viewsets=[
         recognition_flow_viewset(),
         models_application,
+        decisions_application,
+        awards_application,
         audit_application,
         procedures_application,
         notifications_application,

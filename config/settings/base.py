@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular_sidecar",
     "treebeard",
+    "sequences",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

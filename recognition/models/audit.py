@@ -47,6 +47,20 @@ class AuditAction(models.TextChoices):
     APPROVAL_RETURNED = "approval_returned", _("Trả lại hồ sơ tại bước phê duyệt")
     APPROVAL_REJECTED = "approval_rejected", _("Không đồng ý tại bước phê duyệt, kết thúc hồ sơ")
     SURVEY_CASE_ENDED = "survey_case_ended", _("Kết thúc hồ sơ do tổ khảo sát không đề nghị công nhận")
+    # Issue 11: what the procedure produces.
+    COUNCIL_MEMBER_RECUSED = "council_member_recused", _("Thành viên hội đồng không tham gia chấm (cùng đơn vị)")
+    COUNCIL_CLOSED = "council_closed", _("Chủ tịch hội đồng kết thúc chấm điểm khi đủ số lượng")
+    CASE_ENDED = "case_ended", _("Kết thúc hồ sơ có lý do")
+    DECISION_AMENDED = "decision_amended", _("Sửa đổi quyết định")
+    DECISION_SCAN_UPLOADED = "decision_scan_uploaded", _("Tải lên bản ký quyết định")
+    RECOGNITION_REVOKED = "recognition_revoked", _("Thu hồi công nhận mô hình")
+    AWARD_PROPOSED = "award_proposed", _("Đề nghị khen thưởng")
+    AWARD_RECORDED = "award_recorded", _("Ghi nhận quyết định khen thưởng")
+    ADOPTION_REPORTED = "adoption_reported", _("Báo cáo kết quả nhân rộng")
+    MODEL_NOMINATED = "model_nominated", _("Đề nghị lên cấp trên")
+    NOMINATION_RECEIVED = "nomination_received", _("Tiếp nhận mô hình do cấp dưới đề nghị")
+    REREVIEW_CONFIRMED = "rereview_confirmed", _("Rà soát hằng năm: còn hiệu quả")
+    REREVIEW_DROPPED = "rereview_dropped", _("Rà soát hằng năm: không còn hiệu quả")
     AUDIT_SEALED = "audit_sealed", _("Niêm phong nhật ký hằng ngày")
     SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Cài xác thực hai bước")
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Tạo bộ mã khôi phục mới")
@@ -69,6 +83,10 @@ REASON_REQUIRED_ACTIONS = frozenset(
         AuditAction.APPROVAL_RETURNED,
         AuditAction.APPROVAL_REJECTED,
         AuditAction.SURVEY_CASE_ENDED,
+        AuditAction.CASE_ENDED,
+        AuditAction.DECISION_AMENDED,
+        AuditAction.RECOGNITION_REVOKED,
+        AuditAction.REREVIEW_DROPPED,
     }
 )
 

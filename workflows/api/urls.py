@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import obtain_token_view
 
-from . import procedures, views
+from . import awards, council, decisions, procedures, registration, replication, views
 
 router = DefaultRouter()
 router.register("registrations", views.RegistrationViewSet, basename="api-registration")
@@ -21,6 +21,12 @@ urlpatterns = [
         "procedures/migrations/<int:pk>/", procedures.MigrationProgressApiView.as_view(), name="api-procedure-migration"
     ),
     path("procedures/simulation/", procedures.SimulationApiView.as_view(), name="api-procedure-simulation"),
+    # Issue 11 areas: each module holds its own routes under its own prefix.
+    *decisions.urlpatterns,
+    *awards.urlpatterns,
+    *council.urlpatterns,
+    *replication.urlpatterns,
+    *registration.urlpatterns,
     path("", include(router.urls)),
     # Keep last. DOTALL: a path holding an encoded newline (%0A) is unknown too, not the web site's.
     re_path(r"^[\s\S]*$", views.not_found),

@@ -18,6 +18,7 @@ from recognition.validators import sniffed_content_type
 from workflows.flows import RecognitionFlow
 from workflows.selectors import process_tasks
 from workflows.services import registration_submit
+from workflows.views.model_sections import sections_context
 
 
 class RegistrationView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
@@ -96,6 +97,7 @@ class ModelDetailView(LoginRequiredMixin, DetailView):
         if process is not None:
             context["process_url"] = RecognitionFlow.instance.reverse("process_detail", args=[process.pk])
             context["task_list"] = process_tasks(process=process)
+        context.update(sections_context(movement_model=self.object, user=self.request.user))
         return context
 
 

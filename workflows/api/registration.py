@@ -1,0 +1,3 @@
+"""API for registration (mounted at /api/v1/ by workflows.api.urls)."""
+
+urlpatterns: list = []

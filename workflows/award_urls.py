@@ -1,0 +1,3 @@
+"""Web pages for awards (mounted by workflows.urls)."""
+
+urlpatterns: list = []

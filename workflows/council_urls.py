@@ -1,0 +1,3 @@
+"""Web pages for councils (mounted by workflows.urls)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Web pages for decisions (mounted by workflows.urls)."""
+
+urlpatterns: list = []

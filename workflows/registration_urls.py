@@ -1,0 +1,3 @@
+"""Web pages for registrations (mounted by workflows.urls)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Web pages for replications (mounted by workflows.urls)."""
+
+urlpatterns: list = []
