@@ -1,90 +1,26 @@
 """The human-readable PDF of one model's audit trail.
 
-fpdf2 (pure Python) draws it with Noto Sans from the `fontpkg-noto-sans` wheel, so
+fpdf2 (pure Python) draws it with Noto Sans (`recognition.documents.fonts`), so
 Vietnamese renders on a fresh machine with nothing installed but the Python
 dependencies.
-
-The wheel ships a variable font. Instancing it (regular, bold) took fontTools 10–30 s
-for every PDF, mostly merging the layout tables a PDF never uses: the static
-instances are built once, without those tables, and kept in a cache directory.
 """
-
-import hashlib
-import os
-import tempfile
-from functools import cache
-from importlib import resources
-from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fontTools import ttLib
-from fontTools.varLib import instancer
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from recognition.documents.fonts import BOLD, FONT, REGULAR, font_path
+
 from .presentation import Entry
-
-FONT = "NotoSans"
-
-
-# Text is drawn glyph by glyph from the cmap; the shaping tables are not used.
-_LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
-
-
-def _variable_font_path() -> Path:
-    return Path(str(resources.files("fontpkg_noto_sans") / "files" / "NotoSans[wdth,wght].ttf"))
-
-
-def _font_path(weight: int) -> str:
-    """A static Noto Sans of `weight`; built again if the cached file went away (a temp-directory cleaner)."""
-    path = _built_font_path(weight)
-    if not os.path.exists(path):
-        _built_font_path.cache_clear()
-        path = _built_font_path(weight)
-    return path
-
-
-@cache
-def _built_font_path(weight: int) -> str:
-    """A static Noto Sans of `weight`, built from the wheel's variable font once per machine (and user)."""
-    source = _variable_font_path()
-    stat = source.stat()
-    key = hashlib.sha256(f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{weight}".encode()).hexdigest()[:16]
-    name = f"NotoSans-{weight}-{key}.ttf"
-    cached = Path(tempfile.gettempdir()) / f"kheo-fonts-{os.getuid()}" / name
-    if cached.exists():
-        return str(cached)
-    font = _static_instance(source, weight)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside then renamed: two processes building it at once never read half a file.
-        partial = cached.with_name(f".{name}.{os.getpid()}")
-        font.save(str(partial))
-        os.replace(partial, cached)
-        return str(cached)
-    except OSError:
-        # No writable cache: this process keeps its own copy.
-        private = Path(tempfile.mkdtemp(prefix="kheo-fonts-")) / name
-        font.save(str(private))
-        return str(private)
-
-
-def _static_instance(source: Path, weight: int) -> ttLib.TTFont:
-    font = ttLib.TTFont(str(source))
-    for table in _LAYOUT_TABLES:
-        if table in font:
-            del font[table]
-    instancer.instantiateVariableFont(font, {"wght": weight, "wdth": 100}, inplace=True, static=True)
-    return font
 
 
 class _TrailPdf(FPDF):
     def __init__(self, title: str):
         super().__init__(format="A4")
         self.trail_title = title
-        self.add_font(FONT, "", _font_path(400))
-        self.add_font(FONT, "B", _font_path(700))
+        self.add_font(FONT, "", font_path(REGULAR))
+        self.add_font(FONT, "B", font_path(BOLD))
         self.set_auto_page_break(auto=True, margin=15)
         self.set_margins(15, 15, 15)
 
