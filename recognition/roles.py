@@ -25,6 +25,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.STANDING_BODY: [
         "recognition.check_dossier",
         "recognition.track_replication",
+        "recognition.propose_award",
         "recognition.view_movementmodel",
     ],
     Role.SURVEY_TEAM: ["recognition.conduct_survey", "recognition.view_movementmodel"],

@@ -8,7 +8,14 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from recognition.models import ApprovalOutcome, Classification, ModelStage, ReplicationStatus, SurveyRecommendation
+from recognition.models import (
+    ApprovalOutcome,
+    AwardKind,
+    Classification,
+    ModelStage,
+    ReplicationStatus,
+    SurveyRecommendation,
+)
 
 NODE_LABELS = {
     "check_dossier": _("Kiểm tra hồ sơ"),
@@ -22,6 +29,13 @@ NODE_LABELS = {
 
 VALUE_LABELS = {
     "node": _("Bước"),
+    "award_proposal": _("Mã tờ trình đề nghị khen thưởng"),
+    "proposal_number": _("Số tờ trình"),
+    "award_kind": _("Hình thức khen thưởng"),
+    "authority": _("Cấp có thẩm quyền"),
+    "pdf_sha256": _("SHA-256 của tệp PDF"),
+    "award_number": _("Số quyết định khen thưởng"),
+    "decided_on": _("Ngày quyết định khen thưởng"),
     "decision": _("Kết luận"),
     "reason": _("Lý do"),
     "visited_on": _("Ngày khảo sát"),
@@ -123,6 +137,7 @@ CHOICE_LABELS = {
     "stage": dict(ModelStage.choices),
     "outcome": dict(ApprovalOutcome.choices),
     "classification": dict(Classification.choices),
+    "award_kind": dict(AwardKind.choices),
     "kind": {"model": _("Mô hình"), "exemplar": _("Điển hình")},
     "collective_kind": {"collective": _("Tập thể"), "individual": _("Cá nhân")},
     "aggregation": {

@@ -2,6 +2,7 @@
 
 from .approvals import ApprovalOpinion, ApprovalOutcome
 from .audit import AuditAction, AuditEvent
+from .awards import Award, AwardKind, AwardProposal, AwardProposalItem, AwardProposalStatus
 from .campaigns import Campaign
 from .decisions import DecisionEntry, RecognitionDecision
 from .dossiers import Attachment, CollectiveKind, ModelKind, ModelStage, MovementModel
@@ -25,6 +26,11 @@ __all__ = [
     "Attachment",
     "AuditAction",
     "AuditEvent",
+    "Award",
+    "AwardKind",
+    "AwardProposal",
+    "AwardProposalItem",
+    "AwardProposalStatus",
     "Aggregation",
     "Campaign",
     "Classification",

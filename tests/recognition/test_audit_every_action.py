@@ -22,14 +22,15 @@ from accounts.admin import audit_sign_in_unlocked
 from accounts.second_factor import recovery_codes_regenerate, totp_device_confirm, totp_device_start
 from procedures.services import draft_create, draft_update, national_version_ensure, version_publish
 from recognition.audit_context import acting_as
-from recognition.models import AuditAction, AuditEvent, MovementModel, RecognitionDecision
+from recognition.models import AuditAction, AuditEvent, AwardKind, MovementModel, RecognitionDecision
 from recognition.models.audit import AuditDigest
 from recognition.roles import Role
 from recognition.services.audit import audit_digest_seal, audit_record
+from recognition.services.awards import award_propose, award_record
 from recognition.views.audit import SearchView
 from tests.factories import user_with_role
 from tests.notifications.support import open_task
-from tests.recognition.audit_support import check, evaluate, register, revise, survey
+from tests.recognition.audit_support import check, evaluate, recognise, register, revise, survey
 from workflows.deadlines.firing import deadline_slots_fire
 from workflows.deadlines.scan import deadline_scan
 from workflows.demo import task_do
@@ -105,7 +106,7 @@ def _approval_outcomes(world, dossier):
 
 
 @pytest.fixture
-def trail(world, dossier, settings, client):
+def trail(world, dossier, settings, client, tmp_path):
     """Three models and the admin's records: every AuditAction at least once."""
     settings.KHEO_ESCALATION_REASSIGN_STAGES = ["check_dossier"]
     deputy = user_with_role(role=Role.STANDING_BODY, unit=world.province, username="thuongtruc_pho")
@@ -139,6 +140,28 @@ def trail(world, dossier, settings, client):
     _replicate(world, recognised, status="planned", close=False)
     _replicate(world, recognised, status="implementing", close=True)
     decision = RecognitionDecision.objects.get()
+    # Awards: a tiêu biểu model of the same decision is proposed for a bằng khen, which is granted.
+    settings.MEDIA_ROOT = str(tmp_path)
+    outstanding = register(world, dossier, name="Hũ gạo tình thương")
+    check(world, outstanding, accept=True)
+    survey(world, outstanding)
+    evaluate(world, outstanding, 19)
+    recognise(world, outstanding, number="7-QĐ/BCĐ")
+    proposal = award_propose(
+        proposed_by=world.standing_body,
+        campaign=world.campaign,
+        award_kind=AwardKind.DIPLOMA_OF_MERIT,
+        authority="Chủ tịch Ủy ban nhân dân thành phố Cần Thơ",
+        movement_models=[outstanding],
+    )
+    award_record(
+        recorded_by=world.standing_body,
+        proposal=proposal,
+        number="125/QĐ-UBND",
+        decided_on=timezone.localdate(),
+        authority="Chủ tịch Ủy ban nhân dân thành phố Cần Thơ",
+        kind=AwardKind.DIPLOMA_OF_MERIT,
+    )
 
     rejected = register(world, dossier, name="Tổ dân vận")
     check(world, rejected, accept=True)
