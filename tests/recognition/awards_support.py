@@ -26,8 +26,8 @@ def recognised_model(world, dossier, *, name: str, points: int, decided: bool = 
     return model
 
 
-@pytest.fixture
-def recognised(world, dossier, settings, tmp_path) -> Recognised:
+@pytest.fixture(name="recognised")
+def recognised_fixture(world, dossier, settings, tmp_path) -> Recognised:
     settings.MEDIA_ROOT = str(tmp_path)
     return Recognised(
         lantern=recognised_model(world, dossier, name="Thắp sáng đường quê", points=19),

@@ -22,7 +22,7 @@ from recognition.models import (
 from recognition.roles import Role
 from recognition.services.awards import award_candidates, award_propose, award_record
 from tests.factories import user_with_role
-from tests.recognition.awards_support import recognised  # noqa: F401  (fixture)
+from tests.recognition.awards_support import recognised_fixture  # noqa: F401  (the `recognised` fixture)
 
 pytestmark = pytest.mark.django_db
 
