@@ -6,7 +6,18 @@ import pytest
 from django.core.management import call_command
 
 from procedures.models import ProcedureVersion
-from recognition.models import ApprovalOpinion, AuditAction, AuditEvent, ModelStage, MovementModel, Replication, User
+from recognition.models import (
+    ApprovalOpinion,
+    AuditAction,
+    AuditEvent,
+    Award,
+    AwardProposal,
+    ModelStage,
+    MovementModel,
+    Replication,
+    User,
+)
+from workflows.demo_awards import OUTSTANDING_MODELS
 from workflows.flows import RecognitionFlow
 from workflows.models import RecognitionTask
 
@@ -22,8 +33,9 @@ def demo(db):
 
 
 def test_small_demo_reaches_every_stage_through_the_services(demo):
-    # The province's own procedure adds two models: one agreed at its legal opinion, one waiting there.
-    assert len(demo) == DEMO_MODELS + 2
+    # The province's own procedure adds two models: one agreed at its legal opinion, one waiting there;
+    # the awards add three tiêu biểu models.
+    assert len(demo) == DEMO_MODELS + 2 + len(OUTSTANDING_MODELS)
     opinions = ApprovalOpinion.objects.all()
     assert [(o.step_title, o.outcome) for o in opinions] == [("Ý kiến pháp chế", "approve")]
     waiting = RecognitionTask.objects.filter(flow_task=RecognitionFlow.approve, finished__isnull=True)
@@ -110,3 +122,21 @@ def test_every_procedure_page_of_the_demo_opens_for_the_admin(client, demo):
     assert client.get(f"/procedures/versions/{draft.pk}/edit/").status_code == 200
     assert client.get("/procedures/migrate/").status_code == 200
     assert client.get("/procedures/simulate/", {"draft": draft.pk}).status_code == 200
+
+
+def test_every_award_page_of_the_demo_opens(client, demo):
+    proposals = list(AwardProposal.objects.order_by("pk"))
+    assert [(p.number, p.award_kind, p.status, p.items.count()) for p in proposals] == [
+        ("01-TTr/BCĐ", "diploma_of_merit", "decided", 2),
+        ("02-TTr/BCĐ", "certificate_of_merit", "proposed", 1),
+    ]
+    assert Award.objects.count() == 2
+    client.force_login(User.objects.get(username="thuongtruc"))
+    for url in ("/awards/", "/awards/new/", "/api/v1/awards/"):
+        assert client.get(url).status_code == 200, url
+    for proposal in proposals:
+        for url in (f"/awards/{proposal.pk}/", f"/awards/{proposal.pk}/pdf/", f"/api/v1/awards/{proposal.pk}/"):
+            assert client.get(url).status_code == 200, url
+        for item in proposal.items.all():
+            page = client.get(f"/models/{item.movement_model_id}/").content.decode()
+            assert proposal.number in page

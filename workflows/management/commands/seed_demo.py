@@ -1,6 +1,7 @@
 from accounts.demo import DEMO_TOTP_SECRET
 from recognition.management.database import DatabaseCommand
 from workflows.demo import DEMO_PASSWORD, demo_cast_ensure, demo_models_ensure
+from workflows.demo_awards import demo_awards_ensure
 from workflows.demo_procedures import demo_procedures_ensure
 
 
@@ -13,6 +14,8 @@ class Command(DatabaseCommand):
     def handle(self, *args, models: int, **options):
         cast = demo_cast_ensure()
         added = demo_models_ensure(cast=cast, count=models)
+        # After the decisions (it proposes recognised tiêu biểu models), under the national procedure.
+        demo_awards_ensure(cast=cast)
         # The province's own procedure (and two models under it) once the national models exist.
         demo_procedures_ensure(cast=cast)
         self.stdout.write(
