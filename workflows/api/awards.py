@@ -25,6 +25,7 @@ from .views import ApiViewSet, _form_data, _form_errors
 INVALID = OpenApiResponse(InvalidInputSerializer, description=_("Dữ liệu không hợp lệ."))
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description=_("Không có quyền."))
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description=_("Không tìm thấy trong phạm vi đơn vị của bạn."))
+KIND_HELP = _("certificate_of_merit (Giấy khen) hoặc diploma_of_merit (Bằng khen).")
 LATEST_PROPOSED_FIRST = {"-proposed_on": ("-proposed_on", "-pk"), "proposed_on": ("proposed_on", "pk")}
 
 
@@ -32,13 +33,14 @@ class AwardSerializer(serializers.Serializer):
     number = serializers.CharField()
     decided_on = serializers.DateField()
     authority = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.CharField(help_text=KIND_HELP)
     kind_label = serializers.CharField(source="get_kind_display")
 
 
 class AwardItemSerializer(serializers.ModelSerializer):
     movement_model = serializers.IntegerField(source="movement_model_id")
     name = serializers.CharField(source="movement_model.name")
+    classification = serializers.CharField()
     unit = serializers.CharField(source="movement_model.unit.name")
     classification_label = serializers.CharField(source="get_classification_display")
     award = serializers.SerializerMethodField()
@@ -58,6 +60,9 @@ class AwardItemSerializer(serializers.ModelSerializer):
 
 class AwardProposalSerializer(serializers.ModelSerializer):
     proposing_unit = UnitSummarySerializer()
+    # Plain strings: the codes are documented in the labels beside them (no enum named like others').
+    award_kind = serializers.CharField(help_text=KIND_HELP)
+    status = serializers.CharField(help_text=_("proposed (chờ quyết định) hoặc decided (đã có quyết định)."))
     award_kind_label = serializers.CharField(source="get_award_kind_display")
     status_label = serializers.CharField(source="get_status_display")
     item_count = serializers.IntegerField(read_only=True)
@@ -89,7 +94,7 @@ class AwardProposalDetailSerializer(AwardProposalSerializer):
 
 class ProposalRequestSerializer(serializers.Serializer):
     campaign = serializers.IntegerField(help_text=_("Mã đợt đăng ký do đơn vị của bạn tổ chức."))
-    award_kind = serializers.ChoiceField(choices=["certificate_of_merit", "diploma_of_merit"])
+    award_kind = serializers.CharField(help_text=KIND_HELP)
     authority = serializers.CharField(help_text=_("Cấp có thẩm quyền khen thưởng."))
     movement_models = serializers.ListField(child=serializers.IntegerField(), required=False)
     select_all = serializers.BooleanField(required=False, help_text=_("true: mọi mô hình tiêu biểu theo bộ lọc."))
@@ -101,7 +106,7 @@ class RecordRequestSerializer(serializers.Serializer):
     number = serializers.CharField()
     decided_on = serializers.DateField()
     authority = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["certificate_of_merit", "diploma_of_merit"])
+    kind = serializers.CharField(help_text=KIND_HELP)
     movement_models = serializers.ListField(
         child=serializers.IntegerField(), required=False, help_text=_("Để trống: mọi mô hình trong tờ trình.")
     )
