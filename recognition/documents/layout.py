@@ -168,9 +168,9 @@ def signature_draw(pdf: OfficialPdf, signer: SignerBlock, recipients: Sequence[s
 def list_table_draw(pdf: OfficialPdf, rows: Sequence[AnnexRow]) -> None:
     """The list of models, heading row repeated at the top of every page it runs onto.
 
-    Drawn cell by cell with `text()` and `rect()` and a word-width cache: fpdf2's
-    `table()` measures every cell through its full line breaker and took 46 s for a
-    2,500-row annex; this takes well under a second for the same rows.
+    Drawn with `text()` and grid lines, measuring words from a per-character width
+    cache: fpdf2's `table()` measures every cell through its full line breaker and took
+    46 s for a 2,500-row annex; this takes about 2 s (bench/documents.py).
     """
     widths = [pdf.epw * share / 100 for share in TABLE_SHARES[pdf.cur_orientation.value]]
     centred = (True, False, False, False, True, True)
@@ -178,28 +178,46 @@ def list_table_draw(pdf: OfficialPdf, rows: Sequence[AnnexRow]) -> None:
     table.heading(TABLE_HEADINGS)
     for index, row in enumerate(rows, start=1):
         table.row((str(index), row.name, row.unit, row.field, row.collective_kind, row.classification))
+    table.finish()
     pdf.set_xy(pdf.l_margin, table.y)
 
 
 class _TableDrawer:
+    """Rows drawn top to bottom; the grid of each page's part of the table is drawn once that part ends
+    (one horizontal line per row, one vertical line per column edge), not as a rectangle per cell."""
+
     SIZE = 10
     LINE_HEIGHT = 4.8
     PADDING = 1.0
+    RULE = 0.2
 
     def __init__(self, pdf: OfficialPdf, *, widths: Sequence[float], centred: Sequence[bool]):
         self.pdf = pdf
         self.widths = list(widths)
         self.centred = list(centred)
+        self.left = pdf.l_margin
+        self.right = pdf.l_margin + sum(self.widths)
         self.y = pdf.get_y()
+        self.segment_top = self.y
         self.orientation = pdf.cur_orientation
         self.headings: Sequence[str] = ()
-        self._word_widths: dict[tuple[str, str], float] = {}
+        self._characters: dict[str, dict[str, float]] = {}
+        self._words: dict[str, dict[str, float]] = {}
 
     def _width(self, style: str, text: str) -> float:
-        key = (style, text)
-        width = self._word_widths.get(key)
+        """Width of `text` in the current font (whose style is `style`): the sum of its characters',
+        as fpdf2 itself measures text drawn without shaping."""
+        words = self._words.setdefault(style, {})
+        width = words.get(text)
         if width is None:
-            width = self._word_widths[key] = self.pdf.get_string_width(text)
+            characters = self._characters.setdefault(style, {})
+            width = 0.0
+            for character in text:
+                character_width = characters.get(character)
+                if character_width is None:
+                    character_width = characters[character] = self.pdf.get_string_width(character)
+                width += character_width
+            words[text] = width
         return width
 
     def _wrap(self, style: str, text: str, width: float) -> list[str]:
@@ -212,16 +230,15 @@ class _TableDrawer:
             if word_width > width:
                 if current:
                     lines.append(current)
-                    current, current_width = "", 0.0
-                piece = ""
+                piece, piece_width = "", 0.0
                 for character in word:
-                    if piece and self._width(style, piece + character) > width:
+                    character_width = self._width(style, character)
+                    if piece and piece_width + character_width > width:
                         lines.append(piece)
-                        piece = ""
-                    piece += character
-                current, current_width = piece, self._width(style, piece)
-                continue
-            if not current:
+                        piece, piece_width = "", 0.0
+                    piece, piece_width = piece + character, piece_width + character_width
+                current, current_width = piece, piece_width
+            elif not current:
                 current, current_width = word, word_width
             elif current_width + space + word_width <= width:
                 current, current_width = f"{current} {word}", current_width + space + word_width
@@ -234,34 +251,44 @@ class _TableDrawer:
 
     def heading(self, headings: Sequence[str]) -> None:
         self.headings = headings
-        self._draw(headings, style="B", fill=True)
+        self._draw(headings, style="B", heading=True)
 
     def row(self, cells: Sequence[str]) -> None:
-        self._draw(cells, style="", fill=False)
+        self._draw(cells, style="", heading=False)
 
-    def _draw(self, cells: Sequence[str], *, style: str, fill: bool) -> None:
+    def finish(self) -> None:
+        """The vertical lines of the table's part on the current page."""
+        pdf = self.pdf
+        pdf.set_line_width(self.RULE)
+        x = self.left
+        for width in [0.0, *self.widths]:
+            x += width
+            pdf.line(x, self.segment_top, x, self.y)
+
+    def _draw(self, cells: Sequence[str], *, style: str, heading: bool) -> None:
         pdf = self.pdf
         pdf.set_font(FONT, style, self.SIZE)
         inner = [width - 2 * self.PADDING for width in self.widths]
         lines = [self._wrap(style, text, width) for text, width in zip(cells, inner, strict=True)]
         height = max(len(cell_lines) for cell_lines in lines) * self.LINE_HEIGHT + 2 * self.PADDING
-        if self.y + height > pdf.page_break_trigger and not fill:
+        if self.y + height > pdf.page_break_trigger and not heading:
+            self.finish()
             pdf.add_page(orientation=self.orientation)
-            self.y = pdf.t_margin
-            self._draw(self.headings, style="B", fill=True)
+            self.y = self.segment_top = pdf.t_margin
+            self._draw(self.headings, style="B", heading=True)
             pdf.set_font(FONT, style, self.SIZE)
-        x = pdf.l_margin
-        if fill:
+        pdf.set_line_width(self.RULE)
+        if heading:
             pdf.set_fill_color(235, 235, 235)
-        pdf.set_line_width(0.2)
+            pdf.rect(self.left, self.y, self.right - self.left, height, style="DF")
+        x = self.left
+        half_line = self.LINE_HEIGHT / 2 + 0.3 * pdf.font_size
         for cell_lines, width, centred in zip(lines, self.widths, self.centred, strict=True):
-            pdf.rect(x, self.y, width, height, style="DF" if fill else "D")
-            top = self.y + (height - len(cell_lines) * self.LINE_HEIGHT) / 2
+            top = self.y + (height - len(cell_lines) * self.LINE_HEIGHT) / 2 + half_line
             for number, text in enumerate(cell_lines):
-                if not text:
-                    continue
-                text_x = x + (width - self._width(style, text)) / 2 if centred or fill else x + self.PADDING
-                baseline = top + number * self.LINE_HEIGHT + self.LINE_HEIGHT / 2 + 0.3 * pdf.font_size
-                pdf.text(text_x, baseline, text)
+                if text:
+                    text_x = x + (width - self._width(style, text)) / 2 if centred or heading else x + self.PADDING
+                    pdf.text(text_x, top + number * self.LINE_HEIGHT, text)
             x += width
         self.y += height
+        pdf.line(self.left, self.y, self.right, self.y)

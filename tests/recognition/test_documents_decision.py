@@ -171,11 +171,12 @@ def test_fonts_are_embedded_in_every_style_used():
 
 
 def test_a_decision_of_2500_models_renders_in_well_under_five_seconds():
+    """CPU time of this process: wall time also counts the other jobs sharing the machine's cores."""
     document = decision(DocumentStyle.PARTY, rows=2500)
     decision_pdf(decision(DocumentStyle.PARTY, rows=1))  # fonts built and cached once per machine
-    started = time.perf_counter()
+    started = time.process_time()
     pdf = decision_pdf(document)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
     assert elapsed < 5, f"{elapsed:.2f} s"
     assert "2500 Hũ gạo tình thương số 2500" in flat(pages_text(pdf)[-1])
