@@ -40,12 +40,9 @@ class ProposalForm(CandidateFilterForm):
     )
     select_all = forms.BooleanField(required=False, label=_("Chọn tất cả mô hình theo bộ lọc"))
 
-    def clean_movement_models(self):
-        # Any id is accepted here: the service says which ones are not candidates, by name.
-        return self.cleaned_data["movement_models"]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Any id is accepted here: the service says, by name, which ones are not candidates.
         self.fields["movement_models"].valid_value = lambda value: str(value).isdigit()
 
     def chosen_models(self) -> list[MovementModel]:

@@ -7,7 +7,6 @@ block with the place and date above it, inside a double frame.
 
 from .content import CertificateDocument
 from .dates import date_line
-from .fonts import FONT
 from .layout import OfficialPdf, header_draw, signature_draw
 
 TITLE = "GIẤY CHỨNG NHẬN"
@@ -41,7 +40,6 @@ def certificate_pdf(document: CertificateDocument) -> bytes:
     pdf.text_line(f"Đơn vị: {document.unit}", size=14, align="C", height=8)
     pdf.text_line(f"Lĩnh vực: {document.field}", size=14, align="C", height=8)
     pdf.text_line(f"Xếp loại: {document.classification}", style="B", size=14, align="C", height=8)
-    pdf.set_font(FONT, "I", 12)
     pdf.text_line(
         f"(Theo Quyết định số {document.decision_number} ngày {header.signed_on:%d/%m/%Y})",
         style="I",
