@@ -3,6 +3,7 @@
 from .approvals import ApprovalOpinion, ApprovalOutcome
 from .audit import AuditAction, AuditEvent
 from .campaigns import Campaign
+from .council import CouncilClosure, CouncilRecusal
 from .decisions import DecisionEntry, RecognitionDecision
 from .dossiers import Attachment, CollectiveKind, ModelKind, ModelStage, MovementModel
 from .reference import Criterion, Field
@@ -29,6 +30,8 @@ __all__ = [
     "Campaign",
     "Classification",
     "CollectiveKind",
+    "CouncilClosure",
+    "CouncilRecusal",
     "CouncilScore",
     "Criterion",
     "CriterionScore",
