@@ -75,6 +75,16 @@ def user_may_read_explanation(*, user: User, campaign: Campaign) -> bool:
     return user_is_council_chair(user=user, campaign=campaign) or user.has_perm("recognition.view_audit_trail")
 
 
+def council_candidates(campaign: Campaign):
+    """Who may sit on the campaign's council: the active people of the organiser's subtree."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, unit__path__startswith=campaign.organising_unit.path)
+        .select_related("unit")
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 # Seats ------------------------------------------------------------------------------------------
 
 

@@ -254,6 +254,10 @@ class MemberExplanation:
     is_dissenting: bool
     comment: str
 
+    @property
+    def classification_label(self) -> str:
+        return str(Classification(self.classification).label)
+
 
 @dataclass(frozen=True)
 class CouncilExplanation:
