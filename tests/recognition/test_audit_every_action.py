@@ -30,9 +30,9 @@ from recognition.views.audit import SearchView
 from tests.factories import user_with_role
 from tests.notifications.support import open_task
 from tests.recognition.audit_support import CRITERIA, check, evaluate, register, revise, survey
+from workflows.council import case_end_request, council_close
 from workflows.deadlines.firing import deadline_slots_fire
 from workflows.deadlines.scan import deadline_scan
-from workflows.council import case_end_request, council_close
 from workflows.demo import task_do
 from workflows.flows import RecognitionFlow
 from workflows.services import task_claim, task_release
