@@ -102,10 +102,10 @@ class CampaignCouncilView(LoginRequiredMixin, View):
             else:
                 messages.success(request, _("Đã lưu hội đồng của đợt “%(campaign)s”.") % {"campaign": campaign})
                 return HttpResponseRedirect(request.path)
-        return self._page(request, campaign, form, status=400)
+        return self._page(request, campaign, form)
 
-    def _page(self, request, campaign, form, status=200):
-        return render(request, self.template_name, {"campaign": campaign, "form": form}, status=status)
+    def _page(self, request, campaign, form):
+        return render(request, self.template_name, {"campaign": campaign, "form": form})
 
 
 class CouncilCloseView(LoginRequiredMixin, View):
@@ -152,11 +152,11 @@ class CaseEndView(LoginRequiredMixin, View):
             else:
                 messages.success(request, _("Đã kết thúc hồ sơ."))
                 return HttpResponseRedirect(model_url(request, movement_model.pk))
-        return self._page(request, movement_model, form, status=400)
+        return self._page(request, movement_model, form)
 
-    def _page(self, request, movement_model, form, status=200):
+    def _page(self, request, movement_model, form):
         context = {"movement_model": movement_model, "form": form, "model_url": model_url(request, movement_model.pk)}
-        return render(request, self.template_name, context, status=status)
+        return render(request, self.template_name, context)
 
 
 class CouncilExplanationView(LoginRequiredMixin, View):
