@@ -433,3 +433,16 @@ def test_others_cannot_end_a_case(world, dossier):
     model.refresh_from_db()
     assert model.stage == ModelStage.EVALUATION
     assert "case_ended" not in actions(model)
+
+
+def test_a_trimmed_mean_of_two_sheets_closed_at_the_quorum_drops_nothing(world, dossier):
+    publish(world, aggregation="trimmed_mean", quorum=2)
+    world.campaign.council_chair = world.council[0]
+    world.campaign.save()
+    model = to_council(world, dossier)
+    score(model, world.council[0], 19)  # 95
+    score(model, world.council[1], 12)  # 60
+    council_close(movement_model_id=model.pk, user=world.council[0])
+    result = EvaluationResult.objects.get(movement_model=model)
+    # (95 + 60) / 2: with fewer than three sheets nothing is dropped.
+    assert (result.score, result.classification, result.member_count) == (Decimal("77.50"), "recognised", 2)
