@@ -234,6 +234,9 @@ class CampaignAdmin(AuditedModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organising_unit":
             kwargs["queryset"] = units_visible_to(user=request.user).filter(depth__lte=2)
+        if db_field.name in ("council_chair", "council_secretary"):
+            # The chair also scores (the flow gives them a seat beside the members).
+            kwargs["queryset"] = User.objects.filter(unit__in=units_visible_to(user=request.user), is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -51,12 +51,15 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("tally_reject", ModelStage.EVALUATION, ModelStage.REJECTED, gettext_lazy("tổng hợp điểm: không đạt")),
     Transition("recognise", ModelStage.RECOGNITION, ModelStage.REPLICATION, gettext_lazy("ký quyết định công nhận")),
     Transition("close", ModelStage.REPLICATION, ModelStage.CLOSED, gettext_lazy("kết thúc theo dõi nhân rộng")),
-    # Ending a case with a reason: an inserted approval step rejects, or a survey's
-    # "do not recommend" ends the case where the procedure says so.
+    # Ending a case with a reason: an inserted approval step rejects, a survey's
+    # "do not recommend" ends the case where the procedure says so, or the standing
+    # body or the council's chair ends it (recognition.services.council.case_end).
     *(
         Transition("case_end", source, ModelStage.REJECTED, CASE_END_TITLE)
         for source in (ModelStage.REGISTERED, ModelStage.SURVEY, ModelStage.EVALUATION, ModelStage.RECOGNITION)
     ),
+    # The standing body ends a case while the dossier is back with the unit (issue 11).
+    Transition("case_end", ModelStage.RETURNED, ModelStage.REJECTED, CASE_END_TITLE),
     # An inserted approval step after the dossier was accepted sends it back to the unit.
     *(
         Transition("approval_return", source, ModelStage.RETURNED, APPROVAL_RETURN_TITLE)

@@ -404,4 +404,7 @@ def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:
         )
         lifecycle_drive(cast=cast, movement_model=movement_model, until=until, rng=rng)
         added += 1
+    from .demo_council import demo_council_ensure  # noqa: PLC0415 - it builds on this module's cast and helpers
+
+    demo_council_ensure(cast=cast)
     return added

@@ -25,9 +25,10 @@ from recognition.models import ApprovalOutcome, SurveyRecommendation, SurveyRepo
 from recognition.services.approvals import survey_case_end
 
 from .activations import AuditedFlowMixin
+from .council import council_seats_hand_out
 from .models import RecognitionProcess, RecognitionTask
 from .nodes import ActingUnit, FanOut, HumanTask, Route
-from .performers import holders_filter, owner_permission_for, performer_unit_id, process_spec, task_performer
+from .performers import process_spec
 from .pinning import pinned_evaluation_tally
 from .views.tasks import TaskFormView
 
@@ -264,19 +265,10 @@ class RecognitionFlow(AuditedFlowMixin, flow.Flow):
         return _step_data(process_spec(activation.process).approval_step_next(data["after"], data["step"]))
 
     def council_seats(self, activation):
-        """One evaluation task per council member; an open seat when none is appointed."""
+        """One evaluation task per seated member (recusals recorded); an open seat when nobody is seated."""
         process = activation.process
-        members = list(process.movement_model.campaign.council_members.filter(is_active=True).order_by("pk"))
-        if not members:
-            # Who the pinned version names for the council (by default: council members of the organiser).
-            performer = task_performer(process, "evaluate", None)
-            members = list(
-                get_user_model()
-                .objects.filter(holders_filter(owner_permission_for("evaluate", None, performer)))
-                .filter(is_active=True, unit_id=performer_unit_id(process, performer.performer_unit))
-                .order_by("pk")
-                .distinct()
-            )
+        with workflow_scope(process_id=process.pk, task_id=activation.task.pk):
+            members = council_seats_hand_out(process)
         # The seats' tasks are created next, in this transaction: their owners need no second look-up.
         process.council_seat_members = {member.pk: member for member in members}
         return [{"member": member.pk} for member in members] or [{}]

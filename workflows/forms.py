@@ -164,3 +164,27 @@ class ApprovalForm(TaskForm):
         if outcome and outcome != ApprovalOutcome.APPROVE and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Phải ghi rõ lý do khi trả lại hoặc không đồng ý."))
         return cleaned
+
+
+# Council (issue 11): not task forms; the page and the API validate through them.
+
+
+class CampaignCouncilForm(forms.Form):
+    """The campaign's council: scoring members, the chair (who also scores) and the secretary."""
+
+    council_members = forms.ModelMultipleChoiceField(
+        label=_("Thành viên hội đồng"), queryset=Unit.objects.none(), required=False
+    )
+    council_chair = forms.ModelChoiceField(label=_("Chủ tịch hội đồng"), queryset=Unit.objects.none(), required=False)
+    council_secretary = forms.ModelChoiceField(label=_("Thư ký hội đồng"), queryset=Unit.objects.none(), required=False)
+    reason = forms.CharField(label=_("Lý do thay đổi"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, people, **kwargs):
+        """`people`: the users who may sit on this campaign's council (the organiser's subtree)."""
+        super().__init__(*args, **kwargs)
+        for name in ("council_members", "council_chair", "council_secretary"):
+            self.fields[name].queryset = people
+
+
+class CaseEndForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do kết thúc hồ sơ"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -103,6 +103,14 @@ VALUE_LABELS = {
     "orphan_choices": _("Xử lý nhiệm vụ ở bước bị bỏ"),
     "task_units": _("Đơn vị xử lý mới của nhiệm vụ"),
     "spec_sha256": _("Dấu vân tay nội dung quy trình (SHA-256)"),
+    "member": _("Thành viên hội đồng"),
+    "member_unit": _("Đơn vị của thành viên"),
+    "round": _("Vòng chấm điểm"),
+    "quorum": _("Số phiếu tối thiểu"),
+    "seats": _("Số ghế chấm"),
+    "voters": _("Thành viên đã chấm"),
+    "absent": _("Thành viên chưa chấm"),
+    "dissent": _("Thành viên có ý kiến khác kết quả"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.

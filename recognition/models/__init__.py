@@ -4,6 +4,7 @@ from .approvals import ApprovalOpinion, ApprovalOutcome
 from .audit import AuditAction, AuditEvent
 from .awards import Award, AwardKind, AwardProposal, AwardProposalItem, AwardProposalStatus
 from .campaigns import Campaign
+from .council import CouncilClosure, CouncilRecusal
 from .decisions import DecisionEntry, RecognitionDecision
 from .dossiers import Attachment, CollectiveKind, ModelKind, ModelStage, MovementModel
 from .reference import Criterion, Field
@@ -35,6 +36,8 @@ __all__ = [
     "Campaign",
     "Classification",
     "CollectiveKind",
+    "CouncilClosure",
+    "CouncilRecusal",
     "CouncilScore",
     "Criterion",
     "CriterionScore",

@@ -29,6 +29,24 @@ class Campaign(models.Model):
         verbose_name=_("thành viên hội đồng"),
         help_text=_("Để trống: mọi thành viên hội đồng của đơn vị tổ chức đều chấm điểm."),
     )
+    # The chair sits on the council (a member, with a scoring seat) and closes it once the
+    # quorum has voted; the secretary keeps the minutes and does not score.
+    council_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chaired_campaigns",
+        verbose_name=_("chủ tịch hội đồng"),
+    )
+    council_secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thư ký hội đồng"),
+    )
 
     class Meta:
         ordering = ["-year", "name"]

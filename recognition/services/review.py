@@ -27,11 +27,13 @@ from recognition.stage_machine import step_check, transition_check
 
 from .attachments import attachments_payload, attachments_store
 from .audit import audit_record
+from .council import dissenting_member_ids
 from .stage import stage_move
 from .tally import (
     RubricCriterion,
     TallyOutcome,
     TallyRule,
+    evaluation_classify,
     tally_outcome,
     weighted_total,
 )
@@ -248,9 +250,24 @@ def evaluation_tally(*, movement_model: MovementModel, rule: TallyRule) -> Evalu
                 "outstanding_threshold": str(rule.outstanding_threshold),
                 "classification": classification,
                 **({"votes": outcome.votes} if outcome.votes else {}),
+                "dissent": _dissenting_members(sheets=sheets, outcome=outcome, rule=rule),
             },
         )
     return result
+
+
+def _dissenting_members(*, sheets: list[CouncilScore], outcome: TallyOutcome, rule: TallyRule) -> list[int]:
+    """The members whose own sheet, classified alone against the thresholds, differs from the result.
+
+    Their comments are the council's dissenting notes (kept on their sheets, shown in the explanation).
+    """
+    sheet_classes = {
+        sheet.member_id: evaluation_classify(
+            score=value, pass_threshold=rule.pass_threshold, outstanding_threshold=rule.outstanding_threshold
+        )
+        for sheet, value in zip(sheets, outcome.member_scores, strict=True)
+    }
+    return dissenting_member_ids(sheet_classes=sheet_classes, result_classification=outcome.classification)
 
 
 def _plain_number(value: Decimal):

@@ -30,7 +30,8 @@ from recognition.services.awards import award_propose, award_record
 from recognition.views.audit import SearchView
 from tests.factories import user_with_role
 from tests.notifications.support import open_task
-from tests.recognition.audit_support import check, evaluate, recognise, register, revise, survey
+from tests.recognition.audit_support import CRITERIA, check, evaluate, recognise, register, revise, survey
+from workflows.council import case_end_request, council_close
 from workflows.deadlines.firing import deadline_slots_fire
 from workflows.deadlines.scan import deadline_scan
 from workflows.demo import task_do
@@ -103,6 +104,34 @@ def _approval_outcomes(world, dossier):
             "recommendation": "not_recommend",
         },
     )
+
+
+def _council_outcomes(world, dossier):
+    """Under a version whose council closes at one sheet: a recusal, the chair's close; then a case ended."""
+    national = national_version_ensure()
+    draft = draft_create(definition=national.definition, author=world.admin)
+    draft_update(
+        version=draft,
+        spec_data={**draft.spec, "approval_steps": [], "evaluation": {**draft.spec["evaluation"], "quorum": 1}},
+        author=world.admin,
+    )
+    version_publish(version=draft, actor=world.admin, reason="Hội đồng kết thúc khi có một phiếu.")
+    recused = user_with_role(role=Role.COUNCIL_MEMBER, unit=world.submitter_unit, username="hoidong_hoi")
+    world.campaign.council_members.set([*world.council, recused])
+    world.campaign.council_chair = world.council[0]
+    world.campaign.save()
+    model = register(world, dossier, name="Camera an ninh khu dân cư")
+    check(world, model, accept=True)
+    survey(world, model)
+    task_do(
+        movement_model=model,
+        node_name="evaluate",
+        user=world.council[0],
+        data={**{f"criterion_{code}": 16 for code in CRITERIA}, "comment": "Đạt."},
+    )
+    council_close(movement_model_id=model.pk, user=world.council[0])
+    ended = register(world, dossier, name="Tiếng kẻng an ninh")
+    case_end_request(movement_model_id=ended.pk, user=world.standing_body, reason="Đơn vị xin rút hồ sơ.")
 
 
 @pytest.fixture
@@ -227,6 +256,7 @@ def trail(world, dossier, settings, client, tmp_path):
     version_publish(version=draft, actor=world.admin, reason="Áp dụng Hướng dẫn số 12-HD/BDVTW.")
     # Under a version with an approval step after the check, whose survey's "do not recommend" ends the case.
     _approval_outcomes(world, dossier)
+    _council_outcomes(world, dossier)
     # The daily seal is itself a record of the trail (about no model).
     audit_digest_seal()
     # Sign-in security: an admin enrols a second factor and renews recovery codes; a lock is lifted.

@@ -31,6 +31,7 @@ ALLOWED = {
     ("recognise", "recognition"): "replication",
     ("close", "replication"): "closed",
     ("case_end", "registered"): "rejected",
+    ("case_end", "returned"): "rejected",
     ("case_end", "survey"): "rejected",
     ("case_end", "evaluation"): "rejected",
     ("case_end", "recognition"): "rejected",
@@ -71,7 +72,8 @@ def test_a_refusal_names_the_move_the_stage_and_what_is_allowed():
         transition_check(ModelStage.RETURNED, "dossier_accept")
     assert error.value.messages == [
         "Không thực hiện được bước “chấp nhận hồ sơ”: mô hình đang ở giai đoạn “Trả lại để bổ sung hồ sơ”. "
-        "Từ giai đoạn này chỉ được: nộp lại hồ sơ đã bổ sung (→ Đã đăng ký, chờ kiểm tra hồ sơ)."
+        "Từ giai đoạn này chỉ được: nộp lại hồ sơ đã bổ sung (→ Đã đăng ký, chờ kiểm tra hồ sơ); "
+        "kết thúc hồ sơ (→ Không công nhận)."
     ]
 
 

@@ -1,5 +1,6 @@
 """A small demo, seeded through the real services, reaches every stage and every page of it opens."""
 
+import html
 import io
 
 import pytest
@@ -12,6 +13,7 @@ from recognition.models import (
     AuditEvent,
     Award,
     AwardProposal,
+    CouncilRecusal,
     ModelStage,
     MovementModel,
     Replication,
@@ -34,8 +36,8 @@ def demo(db):
 
 def test_small_demo_reaches_every_stage_through_the_services(demo):
     # The province's own procedure adds two models: one agreed at its legal opinion, one waiting there;
-    # the awards add three tiêu biểu models.
-    assert len(demo) == DEMO_MODELS + 2 + len(OUTSTANDING_MODELS)
+    # the awards add three tiêu biểu models; the commune's campaign three (workflows.demo_council).
+    assert len(demo) == DEMO_MODELS + 2 + len(OUTSTANDING_MODELS) + 3
     opinions = ApprovalOpinion.objects.all()
     assert [(o.step_title, o.outcome) for o in opinions] == [("Ý kiến pháp chế", "approve")]
     waiting = RecognitionTask.objects.filter(flow_task=RecognitionFlow.approve, finished__isnull=True)
@@ -140,3 +142,35 @@ def test_every_award_page_of_the_demo_opens(client, demo):
         for item in proposal.items.all():
             page = client.get(f"/models/{item.movement_model_id}/").content.decode()
             assert proposal.number in page
+def test_the_council_pages_of_the_demo_open(client, demo):
+    closed, waiting, ended = (
+        MovementModel.objects.get(name=name, campaign__name__contains="phường Ninh Kiều")
+        for name in ("Phụ nữ tiết kiệm góp vốn xoay vòng", "Trồng nấm linh chi", "Nuôi cá lồng")
+    )
+    assert (closed.stage, waiting.stage, ended.stage) == ("recognition", "evaluation", "rejected")
+    assert ended.outcome_reason == "Trùng với mô hình Hội Nông dân phường đã đăng ký cùng địa bàn."
+    assert sorted(CouncilRecusal.objects.values_list("movement_model__name", "member__username")) == [
+        ("Phụ nữ tiết kiệm góp vốn xoay vòng", "hoidong_hlhpn"),
+        ("Trồng nấm linh chi", "hoidong_hlhpn"),
+    ]
+    chair = User.objects.get(username="hoidong_nk1")
+    client.force_login(chair)
+    explanation = html.unescape(client.get(f"/models/{closed.pk}/council/explanation/").content.decode())
+    assert "Công nhận — 85,00 điểm" in explanation
+    assert "<strong>Lâm Quốc Việt</strong>: Cách làm sáng tạo, nên đề nghị tiêu biểu." in explanation
+    assert (
+        "Tạ Thị Hồng — Thành viên thuộc đơn vị đăng ký mô hình (Hội Liên hiệp Phụ nữ phường Ninh Kiều)." in explanation
+    )
+    assert "1/3 thành viên đã chấm" in html.unescape(client.get(f"/models/{waiting.pk}/").content.decode())
+    for url in (
+        f"/api/v1/council/models/{closed.pk}/explanation/",
+        f"/api/v1/council/models/{waiting.pk}/",
+        f"/models/{ended.pk}/",
+    ):
+        assert client.get(url).status_code == 200, url
+    client.force_login(User.objects.get(username="thuongtruc_nk"))
+    campaign = closed.campaign
+    assert client.get(f"/models/campaigns/{campaign.pk}/council/").status_code == 200
+    assert client.get(f"/api/v1/council/campaigns/{campaign.pk}/").status_code == 200
+    client.force_login(User.objects.get(username="kiemtra"))
+    assert client.get(f"/models/{closed.pk}/council/explanation/").status_code == 200
