@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recognition', '0014_audit_actions_issue_11'),
+        ('recognition', '0015_awards'),
     ]
 
     operations = [
