@@ -8,7 +8,14 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from recognition.models import ApprovalOutcome, Classification, ModelStage, ReplicationStatus, SurveyRecommendation
+from recognition.models import (
+    ApprovalOutcome,
+    Classification,
+    ModelStage,
+    ReplicationStatus,
+    ReReviewOutcome,
+    SurveyRecommendation,
+)
 
 NODE_LABELS = {
     "check_dossier": _("Kiểm tra hồ sơ"),
@@ -18,6 +25,8 @@ NODE_LABELS = {
     "recognise": _("Ký quyết định công nhận"),
     "replicate": _("Theo dõi nhân rộng"),
     "approve": _("Ý kiến phê duyệt"),
+    "adoption_report": _("Báo cáo kết quả nhân rộng"),
+    "rereview": _("Rà soát hằng năm"),
 }
 
 VALUE_LABELS = {
@@ -89,6 +98,13 @@ VALUE_LABELS = {
     "orphan_choices": _("Xử lý nhiệm vụ ở bước bị bỏ"),
     "task_units": _("Đơn vị xử lý mới của nhiệm vụ"),
     "spec_sha256": _("Dấu vân tay nội dung quy trình (SHA-256)"),
+    "adoption_report": _("Báo cáo kết quả nhân rộng"),
+    "implementing_since": _("Triển khai từ ngày"),
+    "effective_since": _("Hiệu quả từ ngày"),
+    "year": _("Năm rà soát"),
+    "evidence": _("Tệp minh chứng"),
+    "no_longer_effective_since": _("Không còn hiệu quả từ ngày"),
+    "rereview_outcome": _("Kết luận rà soát"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.
@@ -104,6 +120,7 @@ RECORD_ID_LABELS = {
     "version": _("Mã phiên bản quy trình"),
     "replaced_by": _("Mã phiên bản thay thế"),
     "opinion": _("Mã ý kiến phê duyệt"),
+    "rereview": _("Mã bản ghi rà soát hằng năm"),
 }
 
 CHOICE_LABELS = {
@@ -121,6 +138,7 @@ CHOICE_LABELS = {
         "retired": _("Đã thay thế"),
     },
     "stage": dict(ModelStage.choices),
+    "rereview_outcome": dict(ReReviewOutcome.choices),
     "outcome": dict(ApprovalOutcome.choices),
     "classification": dict(Classification.choices),
     "kind": {"model": _("Mô hình"), "exemplar": _("Điển hình")},

@@ -6,7 +6,8 @@ from .campaigns import Campaign
 from .decisions import DecisionEntry, RecognitionDecision
 from .dossiers import Attachment, CollectiveKind, ModelKind, ModelStage, MovementModel
 from .reference import Criterion, Field
-from .replication import Replication, ReplicationStatus
+from .replication import REPLICATION_STATUS_ORDER, Replication, ReplicationStatus
+from .rereview import ReReview, ReReviewOutcome
 from .review import (
     Aggregation,
     Classification,
@@ -41,7 +42,10 @@ __all__ = [
     "ModelStage",
     "MovementModel",
     "RecognitionDecision",
+    "REPLICATION_STATUS_ORDER",
     "Replication",
+    "ReReview",
+    "ReReviewOutcome",
     "ReplicationStatus",
     "SurveyRecommendation",
     "SurveyReport",

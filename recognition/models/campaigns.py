@@ -29,6 +29,13 @@ class Campaign(models.Model):
         verbose_name=_("thành viên hội đồng"),
         help_text=_("Để trống: mọi thành viên hội đồng của đơn vị tổ chức đều chấm điểm."),
     )
+    # The next annual re-review of the models this campaign recognised (the daily job opens it on that day).
+    rereview_on = models.DateField(
+        _("ngày rà soát hằng năm"),
+        null=True,
+        blank=True,
+        help_text=_("Vào ngày này, mỗi mô hình đã được công nhận của đợt được giao rà soát còn hiệu quả hay không."),
+    )
 
     class Meta:
         ordering = ["-year", "name"]
