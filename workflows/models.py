@@ -169,6 +169,8 @@ class RecognitionProcess(AbstractProcess, SeedAndArtifact):  # noqa: DJ008 (__st
             self.evaluation_result_latest = record
         elif isinstance(record, ApprovalOpinion):
             self.approval_opinion_latest = record
+        elif isinstance(record, Replication):
+            self.replication = record
         else:
             raise TypeError(f"no gateway reads a {type(record).__name__}")
 

@@ -120,7 +120,8 @@ def _approve(*, movement_model, user, form):
 
 
 def _adoption_report(*, movement_model, user, form):
-    adoption_report(
+    # The adoption as reported: the gateway after the task reads its status.
+    return adoption_report(
         replication=form.replication,
         reported_by=user,
         status=form.cleaned_data["status"],
