@@ -225,6 +225,10 @@ class AdoptionRecordForm(ReplicationForm):
         del self.fields["close_tracking"]
         self.fields["adopting_units"].required = True
         self.fields["started_on"].required = True
+        self.fields["status"].required = False  # planned when not given
+
+    def clean_status(self):
+        return self.cleaned_data.get("status") or ReplicationStatus.PLANNED
 
 
 class AdoptionReportForm(TaskForm):
