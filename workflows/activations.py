@@ -159,7 +159,7 @@ class AuditedFlowMixin:
                 action=AuditAction.PROCESS_CANCELLED,
                 actor=actor,
                 system_actor="" if actor is not None else ENGINE_ACTOR,
-                movement_model=process.movement_model,
+                movement_model_id=process.subject_model_id,
                 process_id=process.pk,
                 payload={"status": process.status},
             )

@@ -30,6 +30,7 @@ from recognition.models import (
 from recognition.roles import Role
 from recognition.services.registration import dossier_snapshot
 
+from .demo_followups import demo_followups_ensure
 from .flows import RecognitionFlow
 from .models import RecognitionTask
 from .services import registration_submit, task_claim, task_complete
@@ -404,4 +405,5 @@ def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:
         )
         lifecycle_drive(cast=cast, movement_model=movement_model, until=until, rng=rng)
         added += 1
+    demo_followups_ensure(cast=cast)  # adoptions reported on, re-reviews both ways (workflows.demo_followups)
     return added

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.status import PROCESS
 
 from recognition.models import MovementModel, Replication, ReplicationStatus, ReReview, User
 from recognition.services.audit import audit_batch
@@ -93,7 +94,9 @@ class FollowUpFlow(AuditedFlowMixin, flow.Flow):
     process_summary_template = "{{ process.followed_model.name }}"
 
     start_adoption = (
-        flow.StartHandle(this.adoption_start).Annotation(title=_("Ghi nhận đơn vị nhân rộng")).Next(this.adoption_report)
+        flow.StartHandle(this.adoption_start)
+        .Annotation(title=_("Ghi nhận đơn vị nhân rộng"))
+        .Next(this.adoption_report)
     )
     adoption_report = (
         AdoptionReportTask(TaskFormView.as_view(), acting_unit=ActingUnit.REGISTRANT)
@@ -172,7 +175,20 @@ def adoptions_record(
         for replication in recorded:
             if replication.created and replication.status != ReplicationStatus.EFFECTIVE:
                 FollowUpFlow.start_adoption.run(replication=replication)
+            elif not replication.created and replication.status == ReplicationStatus.EFFECTIVE:
+                # Recorded effective by the organiser: the unit's pending report is no longer asked for.
+                for process in replication.follow_up_processes.filter(status=PROCESS.NEW):
+                    FollowUpFlow.instance.cancel(process)
     return recorded
+
+
+def rereview_start(*, movement_model: MovementModel, year: int, opened_on: date) -> ReReview | None:
+    """Open the model's re-review of `year` and its task for the standing body; None when it exists already."""
+    with transaction.atomic(), audit_batch(), task_starts_batched():
+        rereview = rereview_open(movement_model=movement_model, year=year, opened_on=opened_on)
+        if rereview is not None:
+            FollowUpFlow.start_rereview.run(rereview=rereview)
+    return rereview
 
 
 def rereviews_open_due(*, today: date | None = None) -> int:
@@ -185,11 +201,8 @@ def rereviews_open_due(*, today: date | None = None) -> int:
     opened = 0
     for campaign in campaigns_due_for_rereview(today=today):
         for movement_model in rereview_candidates(campaign=campaign).select_related("process"):
-            with transaction.atomic(), audit_batch(), task_starts_batched():
-                rereview = rereview_open(movement_model=movement_model, year=campaign.rereview_on.year, opened_on=today)
-                if rereview is None:
-                    continue
-                FollowUpFlow.start_rereview.run(rereview=rereview)
+            # One transaction per model: a failure leaves the others opened, and the next run retries it.
+            if rereview_start(movement_model=movement_model, year=campaign.rereview_on.year, opened_on=today):
                 opened += 1
     return opened
 
@@ -207,5 +220,3 @@ def adoption_open_task(replication: Replication) -> RecognitionTask | None:
         .order_by("-created")
         .first()
     )
-
-

@@ -244,18 +244,14 @@ class AdoptionReportForm(TaskForm):
         self.replication = replication
         # Only the current status and those after it: an adoption never moves back.
         rank = REPLICATION_STATUS_ORDER.index(replication.status)
-        self.fields["status"].choices = [
-            (status.value, status.label) for status in REPLICATION_STATUS_ORDER[rank:]
-        ]
+        self.fields["status"].choices = [(status.value, status.label) for status in REPLICATION_STATUS_ORDER[rank:]]
         self.fields["status"].initial = replication.status
 
 
 class ReReviewForm(TaskForm):
     """The standing body's answer at the annual re-review."""
 
-    rereview_outcome = forms.ChoiceField(
-        label=_("Kết luận"), choices=ReReviewOutcome.choices, widget=forms.RadioSelect
-    )
+    rereview_outcome = forms.ChoiceField(label=_("Kết luận"), choices=ReReviewOutcome.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Lý do"),
         required=False,
@@ -270,7 +266,10 @@ class ReReviewForm(TaskForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("rereview_outcome") == ReReviewOutcome.NOT_EFFECTIVE and not (cleaned.get("reason") or "").strip():
+        if (
+            cleaned.get("rereview_outcome") == ReReviewOutcome.NOT_EFFECTIVE
+            and not (cleaned.get("reason") or "").strip()
+        ):
             self.add_error("reason", _("Phải ghi rõ lý do khi kết luận mô hình không còn hiệu quả."))
         return cleaned
 

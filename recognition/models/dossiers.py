@@ -83,9 +83,7 @@ class MovementModel(models.Model):
     )
     # Set by the annual re-review that found the model no longer effective (`rereview_complete`);
     # the stage stays as it was, and the ReReview rows keep the history.
-    no_longer_effective_since = models.DateField(
-        _("không còn hiệu quả từ ngày"), null=True, blank=True, editable=False
-    )
+    no_longer_effective_since = models.DateField(_("không còn hiệu quả từ ngày"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("ngày đăng ký"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 

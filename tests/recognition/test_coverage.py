@@ -47,7 +47,11 @@ def test_per_level_and_levels_without_eligible_units_left_out():
         UnitRow(pk=22, path="000100020001", level_id=3),
     ]
     result = coverage_by_level(
-        organiser_path="0001", organiser_id=1, registering_unit_id=20, units=rows, adopting_unit_ids=[11, 21, 22],
+        organiser_path="0001",
+        organiser_id=1,
+        registering_unit_id=20,
+        units=rows,
+        adopting_unit_ids=[11, 21, 22],
         levels=levels,
     )
     assert [(c.level_name, c.adopting, c.eligible) for c in result] == [("Huyện", 1, 2), ("Cấp xã", 2, 2)]
@@ -56,7 +60,11 @@ def test_per_level_and_levels_without_eligible_units_left_out():
 
 def test_no_adoption_is_zero_of_eligible():
     result = coverage_by_level(
-        organiser_path="0001", organiser_id=1, registering_unit_id=101, units=_province_rows(3), adopting_unit_ids=[],
+        organiser_path="0001",
+        organiser_id=1,
+        registering_unit_id=101,
+        units=_province_rows(3),
+        adopting_unit_ids=[],
         levels=_levels(),
     )
     assert [(c.adopting, c.eligible, c.percent) for c in result] == [(0, 2, 0)]

@@ -87,7 +87,11 @@ def test_reports_move_the_adoption_forward_until_effective(world, dossier, short
         "Đã họp dân, 30 hộ.",
     )
     second = open_follow_up(node="adoption_report")
-    assert (second.process_id, second.due_on, second.unit_id) == (first.process_id, date(2026, 5, 7), world.other_unit.pk)
+    assert (second.process_id, second.due_on, second.unit_id) == (
+        first.process_id,
+        date(2026, 5, 7),
+        world.other_unit.pk,
+    )
 
     # An adoption never moves back.
     second_owner = world.other_submitter
@@ -130,7 +134,10 @@ def test_units_outside_the_organisers_subtree_and_the_registering_unit_are_refus
     elsewhere = unit_create(name="Xã Vị Thanh", parent=unit_create(name="Tỉnh ủy Hậu Giang", level_code="province"))
     for unit, message in (
         (world.submitter_unit, "Đơn vị đăng ký không thể tự nhân rộng mô hình của mình."),
-        (elsewhere, "Đơn vị “Xã Vị Thanh” không thuộc phạm vi nhân rộng của đợt (các đơn vị trực thuộc Thành ủy Cần Thơ)."),
+        (
+            elsewhere,
+            "Đơn vị “Xã Vị Thanh” không thuộc phạm vi nhân rộng của đợt (các đơn vị trực thuộc Thành ủy Cần Thơ).",
+        ),
     ):
         with pytest.raises(ValidationError) as refused:
             _replicate(world, model, [unit])
@@ -157,3 +164,19 @@ def test_the_queue_page_lists_the_follow_up_with_the_models_name(client, world, 
     # Another commune's staff get 404 for it.
     client.force_login(world.submitter)
     assert client.get(task.flow_task.reverse("index", args=[task.process_id, task.pk])).status_code == 404
+
+
+def test_an_adoption_recorded_effective_by_the_organiser_ends_its_pending_report(world, dossier):
+    model = recognised_model(world, dossier)
+    _replicate(world, model, [world.other_unit])
+    pending = open_follow_up(node="adoption_report")
+    _replicate(world, model, [world.other_unit], status="effective")
+    pending.refresh_from_db()
+    pending.process.refresh_from_db()
+    assert (pending.status, pending.process.status) == (STATUS.CANCELED, PROCESS.CANCELED)
+    assert (
+        AuditEvent.objects.filter(
+            movement_model=model, action=AuditAction.PROCESS_CANCELLED, process_id=pending.process_id
+        ).count()
+        == 1
+    )

@@ -96,12 +96,19 @@ def test_still_effective_keeps_the_model_in_the_effective_counts(world, dossier)
     with time_machine.travel(datetime(2027, 1, 18, 9, 0, tzinfo=HCM), tick=False):
         follow_up_do(task, user=world.standing_body, data={"rereview_outcome": "effective"})
     rereview = ReReview.objects.get(movement_model=kept)
-    assert (rereview.outcome, rereview.reason, rereview.reviewed_by) == (ReReviewOutcome.EFFECTIVE, "", world.standing_body)
+    assert (rereview.outcome, rereview.reason, rereview.reviewed_by) == (
+        ReReviewOutcome.EFFECTIVE,
+        "",
+        world.standing_body,
+    )
     kept.refresh_from_db()
     assert kept.no_longer_effective_since is None
     assert effective_models().filter(campaign=world.campaign).count() == 2
     event = AuditEvent.objects.get(action=AuditAction.REREVIEW_CONFIRMED)
-    assert (event.movement_model_id, event.payload) == (kept.pk, {"rereview": rereview.pk, "year": 2027, "evidence": []})
+    assert (event.movement_model_id, event.payload) == (
+        kept.pk,
+        {"rereview": rereview.pk, "year": 2027, "evidence": []},
+    )
     task.process.refresh_from_db()
     assert task.process.status == PROCESS.DONE
 
@@ -160,7 +167,11 @@ def test_the_task_api_completes_a_rereview_with_evidence(world, dossier):
     task = open_follow_up(node="rereview", process__followed_model=kept)
     client = api_for(world.standing_body)
     listed = client.get(task_url(task.pk)).json()
-    assert (listed["node"], listed["model"]["id"], listed["model"]["name"]) == ("rereview", kept.pk, "Hũ gạo tình thương")
+    assert (listed["node"], listed["model"]["id"], listed["model"]["name"]) == (
+        "rereview",
+        kept.pk,
+        "Hũ gạo tình thương",
+    )
     assert client.post(task_url(task.pk, "claim")).status_code == 200
     response = client.post(
         task_url(task.pk, "complete"),

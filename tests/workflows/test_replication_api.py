@@ -39,7 +39,9 @@ def test_recording_is_refused_without_the_role_outside_the_scope_and_for_bad_uni
     model = recognised_model(world, dossier)
     payload = {"adopting_units": [world.other_unit.pk], "started_on": "2026-03-02"}
     assert api_for(world.submitter).post(_model_url(model, "adoptions/"), payload, format="json").status_code == 403
-    assert api_for(world.other_submitter).post(_model_url(model, "adoptions/"), payload, format="json").status_code == 404
+    assert (
+        api_for(world.other_submitter).post(_model_url(model, "adoptions/"), payload, format="json").status_code == 404
+    )
     assert api_for(world.other_submitter).get(_model_url(model)).status_code == 404
     elsewhere = unit_create(name="Tỉnh ủy Hậu Giang", level_code="province")
     response = api_for(world.standing_body).post(
@@ -53,7 +55,9 @@ def test_recording_is_refused_without_the_role_outside_the_scope_and_for_bad_uni
 def test_the_adopting_unit_reports_through_the_api(world, dossier):
     model = recognised_model(world, dossier)
     api_for(world.standing_body).post(
-        _model_url(model, "adoptions/"), {"adopting_units": [world.other_unit.pk], "started_on": "2026-03-02"}, format="json"
+        _model_url(model, "adoptions/"),
+        {"adopting_units": [world.other_unit.pk], "started_on": "2026-03-02"},
+        format="json",
     )
     replication = Replication.objects.get()
     url = f"/api/v1/replication/adoptions/{replication.pk}/report/"
@@ -89,7 +93,9 @@ def test_the_picker_search_ignores_accents_and_keeps_to_the_scope(client, world,
     ]
     # Neither the registering unit nor a unit of another province.
     assert client.get(f"/models/{model.pk}/replication/units/", {"q": "Hội LHPN"}).json() == {"results": []}
-    names = [r["name"] for r in client.get(f"/models/{model.pk}/replication/units/", {"q": "ninh kieu"}).json()["results"]]
+    names = [
+        r["name"] for r in client.get(f"/models/{model.pk}/replication/units/", {"q": "ninh kieu"}).json()["results"]
+    ]
     assert names == ["Đảng ủy phường Ninh Kiều"]
     # The API answers the same.
     api = api_for(world.standing_body).get(_model_url(model, "units/"), {"q": "PHONG ĐIỀN"}).json()
@@ -104,7 +110,9 @@ def test_the_picker_search_ignores_accents_and_keeps_to_the_scope(client, world,
 def test_the_replication_task_page_has_the_picker_and_the_model_page_the_coverage(client, world, dossier):
     model = recognised_model(world, dossier)
     api_for(world.standing_body).post(
-        _model_url(model, "adoptions/"), {"adopting_units": [world.other_unit.pk], "started_on": "2026-03-02"}, format="json"
+        _model_url(model, "adoptions/"),
+        {"adopting_units": [world.other_unit.pk], "started_on": "2026-03-02"},
+        format="json",
     )
     client.force_login(world.standing_body)
     content = client.get(f"/models/{model.pk}/").content.decode()

@@ -28,6 +28,7 @@ from workflows.exceptions import TaskNotAvailable
 from workflows.followups import adoption_open_task, adoptions_record
 from workflows.forms import AdoptionRecordForm
 from workflows.ids import id_is_storable
+from workflows.models import RecognitionTask
 from workflows.services import task_claim, task_complete
 
 from .serializers import ErrorSerializer, InvalidInputSerializer
@@ -61,8 +62,13 @@ class AdoptionSerializer(serializers.ModelSerializer):
         ]
 
     def get_report_due_on(self, replication) -> str | None:
-        task = adoption_open_task(replication)
-        return task.due_on.isoformat() if task is not None and task.due_on else None
+        due = self.context.get("report_due")
+        if due is not None:  # read for the whole list at once
+            day = due.get(replication.pk)
+        else:
+            task = adoption_open_task(replication)
+            day = task.due_on if task is not None else None
+        return day.isoformat() if day else None
 
 
 class CoverageSerializer(serializers.Serializer):
@@ -120,8 +126,16 @@ def _model_replication(movement_model: MovementModel) -> dict:
         .select_related("adopting_unit")
         .order_by("started_on", "adopting_unit__name")
     )
+    report_due = dict(
+        RecognitionTask.objects.filter(
+            process__replication__source_model=movement_model,
+            flow_task_type="HUMAN",
+            status__in=(STATUS.NEW, STATUS.ASSIGNED),
+        ).values_list("process__replication_id", "due_on")
+    )
     return ModelReplicationSerializer(
-        {"model": movement_model.pk, "adoptions": adoptions, "coverage": model_coverage(movement_model)}
+        {"model": movement_model.pk, "adoptions": adoptions, "coverage": model_coverage(movement_model)},
+        context={"report_due": report_due},
     ).data
 
 
@@ -208,9 +222,7 @@ class UnitSearchApiView(ApiView):
 
 urlpatterns: list = [
     path("replication/models/<int:pk>/", ModelReplicationApiView.as_view(), name="api-replication-model"),
-    path(
-        "replication/models/<int:pk>/adoptions/", AdoptionRecordApiView.as_view(), name="api-replication-adoptions"
-    ),
+    path("replication/models/<int:pk>/adoptions/", AdoptionRecordApiView.as_view(), name="api-replication-adoptions"),
     path("replication/models/<int:pk>/units/", UnitSearchApiView.as_view(), name="api-replication-units"),
     path("replication/adoptions/<int:pk>/report/", AdoptionReportApiView.as_view(), name="api-replication-report"),
 ]

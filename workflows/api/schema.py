@@ -178,6 +178,18 @@ TASK_COMPLETE_EXAMPLES = [
         value={"outcome": "return", "reason": "Bổ sung ý kiến của Ủy ban Mặt trận cấp xã."},
         request_only=True,
     ),
+    OpenApiExample(
+        "adoption_report",
+        summary="adoption_report: đơn vị áp dụng báo cáo đang triển khai",
+        value={"status": "implementing", "adoption_report": "Đã họp dân ở 2 ấp, 45 hộ tham gia."},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "rereview_dropped",
+        summary="rereview: rà soát hằng năm, không còn hiệu quả",
+        value={"rereview_outcome": "not_effective", "reason": "Đơn vị không còn duy trì hoạt động."},
+        request_only=True,
+    ),
 ]
 
 TASK_COMPLETE_DESCRIPTION = _(

@@ -159,9 +159,7 @@ class ArchiveView(TaskListColumnsMixin, flow_views.FlowArchiveListView):
 
 
 class ProcessListFilter(django_filters.FilterSet):
-    model_name = django_filters.CharFilter(
-        label=_("Tên mô hình"), field_name="movement_model__name", lookup_expr="icontains"
-    )
+    model_name = django_filters.CharFilter(label=_("Tên mô hình"), method="filter_model_name")
     stage = django_filters.ChoiceFilter(
         label=_("Giai đoạn"), field_name="movement_model__stage", choices=ModelStage.choices
     )
@@ -170,6 +168,10 @@ class ProcessListFilter(django_filters.FilterSet):
     class Meta:
         model = RecognitionProcess
         fields = ("model_name", "stage", "created")
+
+    def filter_model_name(self, queryset, name, value):
+        # A follow-up process names its model in `followed_model`.
+        return queryset.filter(Q(movement_model__name__icontains=value) | Q(followed_model__name__icontains=value))
 
 
 class ProcessListView(flow_views.DashboardProcessListView):
@@ -193,7 +195,8 @@ class ProcessListView(flow_views.DashboardProcessListView):
     unit_name.short_description = _("Đơn vị đăng ký")
 
     def stage(self, process):
-        return process.movement_model.get_stage_display() if process.movement_model else ""
+        movement_model = process.subject_model
+        return movement_model.get_stage_display() if movement_model else ""
 
     stage.short_description = _("Giai đoạn")
 
