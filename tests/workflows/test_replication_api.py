@@ -128,3 +128,13 @@ def test_the_replication_task_page_has_the_picker_and_the_model_page_the_coverag
     assert f'data-search-url="/models/{model.pk}/replication/units/"' in page
     assert "workflows/unit_picker.js" in page
     assert "<select" not in page.split('class="kheo-unit-picker"')[1].split("</div>")[0]
+
+
+def test_a_model_not_yet_recognised_shows_neither_section(client, world, dossier):
+    from tests.recognition.audit_support import register
+
+    model = register(world, dossier)
+    client.force_login(world.standing_body)
+    content = client.get(f"/models/{model.pk}/").content.decode()
+    assert "kheo-replication" not in content
+    assert "kheo-rereview" not in content

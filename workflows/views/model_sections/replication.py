@@ -27,4 +27,8 @@ def context(*, movement_model, user) -> dict:
     }
     for adoption in adoptions:
         adoption.open_task = open_tasks.get(adoption.pk)
-    return {"replication_adoptions": adoptions, "replication_coverage": model_coverage(movement_model)}
+    return {
+        "replication_shown": True,
+        "replication_adoptions": adoptions,
+        "replication_coverage": model_coverage(movement_model),
+    }

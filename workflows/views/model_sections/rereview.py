@@ -14,4 +14,8 @@ def context(*, movement_model, user) -> dict:
         .prefetch_related("evidence")
         .order_by("-year")
     )
-    return {"rereviews": rereviews, "rereview_is_effective": movement_model.no_longer_effective_since is None}
+    return {
+        "rereview_shown": True,
+        "rereviews": rereviews,
+        "rereview_is_effective": movement_model.no_longer_effective_since is None,
+    }
