@@ -23,6 +23,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.status import PROCESS
 
+from procedures.spec import EscalationLevel
 from recognition.models import MovementModel, Replication, ReplicationStatus, ReReview, User
 from recognition.services.audit import audit_batch
 from recognition.services.replication import replication_record
@@ -30,7 +31,7 @@ from recognition.services.rereview import campaigns_due_for_rereview, rereview_c
 
 from .activations import AuditedFlowMixin
 from .deadlines.planning import task_starts_batched
-from .deadlines.policy import StageDeadlines, deadline_policy, settings_stage_deadlines
+from .deadlines.policy import StageDeadlines, deadline_policy
 from .models import RecognitionProcess, RecognitionTask
 from .nodes import ActingUnit, HumanTask
 from .performers import owner_permission_for, performer_unit_id, task_performer
@@ -43,15 +44,19 @@ class FollowUpTask(HumanTask):
     """A follow-up task: its due date from the follow-up settings, not from a procedure version's stages."""
 
     def stage_deadlines(self) -> StageDeadlines | None:
+        """The SLA from `KHEO_FOLLOW_UP_SLA_WORKING_DAYS`, with the instance's reminders and escalation levels
+        (an overdue follow-up notifies the supervisors; it is never taken from its unit)."""
         policy = deadline_policy()
         days = {**DEFAULT_FOLLOW_UP_SLA_WORKING_DAYS, **getattr(settings, "KHEO_FOLLOW_UP_SLA_WORKING_DAYS", {})}
-        rules = settings_stage_deadlines(policy, "check_dossier")
-        if self.name not in days or rules is None:
+        if self.name not in days:
             return None
         return StageDeadlines(
             sla_working_days=days[self.name],
-            reminder_offsets=rules.reminder_offsets,
-            escalation=rules.escalation,
+            reminder_offsets=policy.reminder_offsets,
+            escalation=tuple(
+                EscalationLevel(after_working_days=delay, supervisor_role=policy.supervisor_role, reassign=False)
+                for delay in policy.escalation_delays
+            ),
             clock_paused=False,
         )
 

@@ -129,10 +129,8 @@ class UnitPickerWidget(forms.TextInput):
     search box that asks `search_url` and turns each pick into a removable chip.
     """
 
+    # The template loads the script after the picker's elements (the page's head runs before they exist).
     template_name = "workflows/widgets/unit_picker.html"
-
-    class Media:
-        js = ("workflows/unit_picker.js",)
 
     def __init__(self, *, search_url: str = "", attrs=None):
         super().__init__(attrs)

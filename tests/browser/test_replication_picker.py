@@ -27,7 +27,7 @@ def test_standing_body_picks_adopting_units_by_searching(browser_page, world, do
     page.click(".kheo-unit-picker__results button:has-text('Hội Nông dân xã Phong Điền')")
     expect(page.locator(".kheo-unit-picker__chosen li")).to_have_count(1)
     page.fill("input[name=started_on]", "02/03/2026")
-    browser_page.submit("button[type=submit]:not([name])")
+    browser_page.submit("button[form=kheo-task-form]:not([name])")
     assert [(r.adopting_unit_id, r.status) for r in Replication.objects.all()] == [(world.other_unit.pk, "planned")]
     browser_page.goto(f"/models/{model.pk}/")
     assert "1/3" in page.text_content(".kheo-coverage")

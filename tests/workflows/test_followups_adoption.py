@@ -12,6 +12,7 @@ from recognition.models import AuditAction, AuditEvent, ModelStage, Replication,
 from tests.factories import unit_create
 from tests.workflows.followups_support import follow_up_do, follow_up_tasks, open_follow_up, recognised_model
 from workflows.demo import task_do
+from workflows.models import DeadlineSlot
 from workflows.selectors import task_queue_for
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,13 @@ def test_each_new_adoption_gets_a_report_task_of_the_adopting_unit_with_its_due_
     assert [(t.unit_id, t.due_on, t.sla_working_days, t.status, t.owner_permission) for t in tasks] == [
         (world.other_commune.pk, date(2026, 5, 4), 3, STATUS.NEW, "recognition.register_model"),
         (world.other_unit.pk, date(2026, 5, 4), 3, STATUS.NEW, "recognition.register_model"),
+    ]
+    # Reminders before and on the due day, then the escalation levels, as for any task.
+    assert sorted(DeadlineSlot.objects.filter(task_id=tasks[0].pk).values_list("rule", flat=True)) == [
+        "escalation.level-1",
+        "escalation.level-2",
+        "reminder.d-2",
+        "reminder.d0",
     ]
     process = tasks[1].process
     assert (process.movement_model_id, process.followed_model_id) == (None, model.pk)

@@ -1,5 +1,6 @@
 // The adopting-unit picker: search the unit tree by name, keep the picked ids in the form's field.
-document.querySelectorAll(".kheo-unit-picker").forEach((picker) => {
+document.querySelectorAll(".kheo-unit-picker:not([data-ready])").forEach((picker) => {
+  picker.dataset.ready = "1";
   const ids = picker.querySelector("[data-unit-ids]");
   const search = picker.querySelector(".kheo-unit-picker__search");
   const results = picker.querySelector(".kheo-unit-picker__results");
