@@ -27,7 +27,7 @@ def _record(activation, action: str, *, actor=None, reason: str = "", payload=No
         action=action,
         actor=actor,
         system_actor="" if actor is not None else (system_actor or ENGINE_ACTOR),
-        movement_model_id=activation.process.movement_model_id,
+        movement_model_id=activation.process.subject_model_id,
         process_id=activation.process.pk,
         task_id=activation.task.pk,
         reason=reason,
@@ -159,7 +159,7 @@ class AuditedFlowMixin:
                 action=AuditAction.PROCESS_CANCELLED,
                 actor=actor,
                 system_actor="" if actor is not None else ENGINE_ACTOR,
-                movement_model=process.movement_model,
+                movement_model_id=process.subject_model_id,
                 process_id=process.pk,
                 payload={"status": process.status},
             )

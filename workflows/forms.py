@@ -5,11 +5,20 @@ Every form takes `movement_model` and `user` keyword arguments, and exposes
 """
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recognition.forms import DossierForm, MultipleFileField
-from recognition.models import ApprovalOutcome, ReplicationStatus, SurveyRecommendation, Unit
+from recognition.models import (
+    REPLICATION_STATUS_ORDER,
+    ApprovalOutcome,
+    ReplicationStatus,
+    ReReviewOutcome,
+    SurveyRecommendation,
+    Unit,
+)
+from recognition.services.replication import adopting_unit_problem
 
 from .pinning import pinned_rubric
 
@@ -113,9 +122,64 @@ class RecognitionForm(TaskForm):
     summary = forms.CharField(label=_("Trích yếu"), max_length=500, required=False)
 
 
+class UnitPickerWidget(forms.TextInput):
+    """The adopting units as a comma-separated list of ids, filled by searching the unit tree by name.
+
+    Without JavaScript the ids can be typed; the script (`workflows/unit_picker.js`) adds a
+    search box that asks `search_url` and turns each pick into a removable chip.
+    """
+
+    # The template loads the script after the picker's elements (the page's head runs before they exist).
+    template_name = "workflows/widgets/unit_picker.html"
+
+    def __init__(self, *, search_url: str = "", attrs=None):
+        super().__init__(attrs)
+        self.search_url = search_url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = self.search_url
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        # A form post or an API call may repeat the field (adopting_units=1&adopting_units=2).
+        if hasattr(data, "getlist"):
+            values = data.getlist(name)
+            return ",".join(str(v) for v in values) if len(values) > 1 else data.get(name)
+        return data.get(name)
+
+
+class UnitPickerField(forms.CharField):
+    """Units picked by id ("12, 15" or a list): cleaned to the Unit rows, in the order given."""
+
+    def to_python(self, value):
+        if isinstance(value, (list, tuple)):
+            value = ",".join(str(v) for v in value)
+        return super().to_python(value)
+
+    def clean(self, value):
+        text = super().clean(value)
+        ids = []
+        for part in (text or "").replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit():
+                raise forms.ValidationError(_("Mã đơn vị không hợp lệ: %(value)s.") % {"value": part})
+            if int(part) not in ids:
+                ids.append(int(part))
+        units = Unit.objects.in_bulk(ids)
+        missing = [str(pk) for pk in ids if pk not in units]
+        if missing:
+            raise forms.ValidationError(_("Không tìm thấy đơn vị: %(ids)s.") % {"ids": ", ".join(missing)})
+        return [units[pk] for pk in ids]
+
+
 class ReplicationForm(TaskForm):
-    adopting_units = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.none(), required=False, label=_("Đơn vị áp dụng, nhân rộng")
+    adopting_units = UnitPickerField(
+        required=False,
+        label=_("Đơn vị áp dụng, nhân rộng"),
+        help_text=_("Tìm theo tên đơn vị và chọn; có thể chọn nhiều đơn vị."),
     )
     started_on = forms.DateField(
         label=_("Ngày bắt đầu"), required=False, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
@@ -127,19 +191,84 @@ class ReplicationForm(TaskForm):
 
     def __init__(self, *args, movement_model, user, **kwargs):
         super().__init__(*args, movement_model=movement_model, user=user, **kwargs)
-        organiser = movement_model.campaign.organising_unit
-        self.fields["adopting_units"].queryset = (
-            Unit.objects.filter(path__startswith=organiser.path, is_active=True)
-            .exclude(pk=movement_model.unit_id)
-            .order_by("path")
+        self.fields["adopting_units"].widget = UnitPickerWidget(
+            search_url=reverse("models:unit_search", args=[movement_model.pk])
         )
+
+    def clean_adopting_units(self):
+        units = self.cleaned_data.get("adopting_units") or []
+        problems = [
+            problem
+            for unit in units
+            if (problem := adopting_unit_problem(movement_model=self.movement_model, unit=unit)) is not None
+        ]
+        if problems:
+            raise forms.ValidationError(problems)
+        return units
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("adopting_units") and not cleaned.get("started_on"):
             self.add_error("started_on", _("Nhập ngày bắt đầu áp dụng của các đơn vị."))
-        if not cleaned.get("adopting_units") and not cleaned.get("close_tracking"):
+        if not cleaned.get("adopting_units") and not cleaned.get("close_tracking") and not self.errors:
             raise forms.ValidationError(_("Chọn đơn vị nhân rộng, hoặc đánh dấu kết thúc theo dõi."))
+        return cleaned
+
+
+class AdoptionRecordForm(ReplicationForm):
+    """Recording adopting units outside the replication task (the API): units required, no closing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["close_tracking"]
+        self.fields["adopting_units"].required = True
+        self.fields["started_on"].required = True
+        self.fields["status"].required = False  # planned when not given
+
+    def clean_status(self):
+        return self.cleaned_data.get("status") or ReplicationStatus.PLANNED
+
+
+class AdoptionReportForm(TaskForm):
+    """The adopting unit's report on its adoption (the follow-up task): the status now and a short report."""
+
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=ReplicationStatus.choices, widget=forms.RadioSelect)
+    adoption_report = forms.CharField(
+        label=_("Báo cáo ngắn kết quả áp dụng"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
+
+    def __init__(self, *args, movement_model, user, replication, **kwargs):
+        super().__init__(*args, movement_model=movement_model, user=user, **kwargs)
+        self.replication = replication
+        # Only the current status and those after it: an adoption never moves back.
+        rank = REPLICATION_STATUS_ORDER.index(replication.status)
+        self.fields["status"].choices = [(status.value, status.label) for status in REPLICATION_STATUS_ORDER[rank:]]
+        self.fields["status"].initial = replication.status
+
+
+class ReReviewForm(TaskForm):
+    """The standing body's answer at the annual re-review."""
+
+    rereview_outcome = forms.ChoiceField(label=_("Kết luận"), choices=ReReviewOutcome.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Lý do"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Bắt buộc khi mô hình không còn hiệu quả."),
+    )
+    attachments = MultipleFileField(label=_("Minh chứng (biên bản, báo cáo, ảnh)"))
+
+    def __init__(self, *args, movement_model, user, rereview, **kwargs):
+        super().__init__(*args, movement_model=movement_model, user=user, **kwargs)
+        self.rereview = rereview
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("rereview_outcome") == ReReviewOutcome.NOT_EFFECTIVE
+            and not (cleaned.get("reason") or "").strip()
+        ):
+            self.add_error("reason", _("Phải ghi rõ lý do khi kết luận mô hình không còn hiệu quả."))
         return cleaned
 
 

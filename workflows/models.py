@@ -18,7 +18,16 @@ from viewflow.workflow.models import AbstractProcess, AbstractTask
 from viewflow.workflow.status import STATUS
 
 from procedures.models import ProcedureVersion
-from recognition.models import ApprovalOpinion, DossierReview, EvaluationResult, MovementModel, Unit
+from recognition.models import (
+    ApprovalOpinion,
+    DossierReview,
+    EvaluationResult,
+    MovementModel,
+    Replication,
+    ReplicationStatus,
+    ReReview,
+    Unit,
+)
 
 SCOPE_PATH_LENGTH = 255
 
@@ -70,6 +79,33 @@ class RecognitionProcess(AbstractProcess, SeedAndArtifact):  # noqa: DJ008 (__st
         null=True,
         verbose_name=_("phiên bản quy trình"),
     )
+    # A follow-up process (workflows.followups) follows a recognised model without being its
+    # recognition process: `movement_model` (one per model) stays empty, `followed_model`
+    # names the model, and the adoption or the year's re-review it follows is set.
+    followed_model = models.ForeignKey(
+        MovementModel,
+        on_delete=models.PROTECT,
+        related_name="follow_up_processes",
+        null=True,
+        blank=True,
+        verbose_name=_("mô hình được theo dõi"),
+    )
+    replication = models.ForeignKey(
+        Replication,
+        on_delete=models.PROTECT,
+        related_name="follow_up_processes",
+        null=True,
+        blank=True,
+        verbose_name=_("đơn vị nhân rộng"),
+    )
+    rereview = models.ForeignKey(
+        ReReview,
+        on_delete=models.PROTECT,
+        related_name="follow_up_processes",
+        null=True,
+        blank=True,
+        verbose_name=_("rà soát hằng năm"),
+    )
 
     class Meta:
         ordering = ["-created"]
@@ -98,6 +134,21 @@ class RecognitionProcess(AbstractProcess, SeedAndArtifact):  # noqa: DJ008 (__st
     def is_replication_closed(self) -> bool:
         return self.movement_model.tracking_closed_at is not None
 
+    def is_adoption_effective(self) -> bool:
+        """The follow-up of an adoption ends once the adopting unit reports it effective."""
+        return self.replication.status == ReplicationStatus.EFFECTIVE
+
+    @property
+    def subject_model(self) -> MovementModel | None:
+        """The model this process is about: its own (recognition) or the one it follows (follow-up)."""
+        if self.movement_model_id is not None:
+            return self.movement_model
+        return self.followed_model if self.followed_model_id is not None else None
+
+    @property
+    def subject_model_id(self) -> int | None:
+        return self.movement_model_id or self.followed_model_id
+
     @cached_property
     def dossier_review_latest(self) -> DossierReview:
         return DossierReview.objects.filter(movement_model_id=self.movement_model_id).latest("created_at", "pk")
@@ -118,6 +169,8 @@ class RecognitionProcess(AbstractProcess, SeedAndArtifact):  # noqa: DJ008 (__st
             self.evaluation_result_latest = record
         elif isinstance(record, ApprovalOpinion):
             self.approval_opinion_latest = record
+        elif isinstance(record, Replication):
+            self.replication = record
         else:
             raise TypeError(f"no gateway reads a {type(record).__name__}")
 

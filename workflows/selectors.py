@@ -20,7 +20,7 @@ def process_visible_to(*, user: User, process) -> bool:
 # The subtree scope is the registering unit's path copied onto the process and task rows
 # (`scope_path`): a prefix match on an indexed column, no join to the unit tree.
 def processes_visible_to(*, user: User) -> QuerySet[RecognitionProcess]:
-    queryset = RecognitionProcess.objects.select_related("movement_model", "registering_unit")
+    queryset = RecognitionProcess.objects.select_related("movement_model", "followed_model", "registering_unit")
     if user.is_superuser:
         return queryset
     if user.unit_id is None:
@@ -29,7 +29,9 @@ def processes_visible_to(*, user: User) -> QuerySet[RecognitionProcess]:
 
 
 def _tasks() -> QuerySet[RecognitionTask]:
-    return RecognitionTask.objects.select_related("process", "process__movement_model", "owner", "unit")
+    return RecognitionTask.objects.select_related(
+        "process", "process__movement_model", "process__followed_model", "owner", "unit"
+    )
 
 
 def tasks_visible_to(*, user: User) -> QuerySet[RecognitionTask]:

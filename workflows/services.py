@@ -41,7 +41,7 @@ def registration_submit(*, submitted_by: User, campaign: Campaign, data: dict, f
 def task_form_for(*, task: RecognitionTask, user: User, data=None, files=None):
     stage = STAGES[task.flow_task.name]
     extra = stage.form_kwargs(task) if stage.form_kwargs is not None else {}
-    return stage.form_class(data=data, files=files, movement_model=task.process.movement_model, user=user, **extra)
+    return stage.form_class(data=data, files=files, movement_model=task.process.subject_model, user=user, **extra)
 
 
 def task_execute(*, activation, user: User, form, before: dict | None = None) -> None:
@@ -55,7 +55,7 @@ def task_execute(*, activation, user: User, form, before: dict | None = None) ->
     """
     task = activation.task
     stage = STAGES[task.flow_task.name]
-    movement_model = activation.process.movement_model
+    movement_model = activation.process.subject_model
     with (
         workflow_scope(process_id=task.process_id, task_id=task.pk),
         acting_as(user),
@@ -89,6 +89,7 @@ _FOR_RELEASE = ("owner", "process")
 _FOR_COMPLETION = (
     "owner",
     "process__movement_model__campaign",
+    "process__followed_model__campaign",
     "process__organising_unit",
     "process__registering_unit",
 )
@@ -113,7 +114,7 @@ def task_complete(*, task_id: int, user: User, data, files=None) -> RecognitionT
         node = task.flow_task
         if task.status == STATUS.NEW or not node.can_execute(user, task):
             raise PermissionDenied(_("Bạn phải nhận nhiệm vụ này trước khi xử lý."))
-        before = movement_model_snapshot(task.process.movement_model)
+        before = movement_model_snapshot(task.process.subject_model)
         form = task_form_for(task=task, user=user, data=data, files=files)
         if not form.is_valid():
             raise ValidationError(

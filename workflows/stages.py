@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from procedures.dossier import dossier_problems
+from recognition.models import ReReviewOutcome
 from recognition.services.approvals import approval_opinion_record
 from recognition.services.decisions import model_recognise
 from recognition.services.registration import dossier_snapshot, model_revise
-from recognition.services.replication import model_close, replication_record
+from recognition.services.replication import adoption_report, model_close
+from recognition.services.rereview import rereview_complete
 from recognition.services.review import council_score_submit, dossier_review_record, survey_report_submit
 
 from . import forms
@@ -90,9 +92,12 @@ def _recognise(*, movement_model, user, form):
 
 
 def _replicate(*, movement_model, user, form):
+    from .followups import adoptions_record
+
     units = list(form.cleaned_data.get("adopting_units") or [])
     if units:
-        replication_record(
+        # Each new adoption gets its own follow-up process, with the adopting unit's report task.
+        adoptions_record(
             movement_model=movement_model,
             recorded_by=user,
             adopting_units=units,
@@ -114,6 +119,26 @@ def _approve(*, movement_model, user, form):
     )
 
 
+def _adoption_report(*, movement_model, user, form):
+    # The adoption as reported: the gateway after the task reads its status.
+    return adoption_report(
+        replication=form.replication,
+        reported_by=user,
+        status=form.cleaned_data["status"],
+        report=form.cleaned_data["adoption_report"],
+    )
+
+
+def _rereview(*, movement_model, user, form):
+    rereview_complete(
+        rereview=form.rereview,
+        reviewed_by=user,
+        is_effective=form.cleaned_data["rereview_outcome"] == ReReviewOutcome.EFFECTIVE,
+        reason=form.cleaned_data.get("reason", ""),
+        files=form.cleaned_data.get("attachments", []),
+    )
+
+
 def _approval_step(task) -> dict:
     """The approval step this task runs, from the version its process is pinned to."""
     return {"step": process_spec(task.process).approval_step(task.data["step"])}
@@ -127,4 +152,9 @@ STAGES: dict[str, Stage] = {
     "recognise": Stage(forms.RecognitionForm, _recognise),
     "replicate": Stage(forms.ReplicationForm, _replicate),
     "approve": Stage(forms.ApprovalForm, _approve, form_kwargs=_approval_step),
+    # The follow-up flow's tasks (workflows.followups): the adoption and the re-review they follow.
+    "adoption_report": Stage(
+        forms.AdoptionReportForm, _adoption_report, form_kwargs=lambda task: {"replication": task.process.replication}
+    ),
+    "rereview": Stage(forms.ReReviewForm, _rereview, form_kwargs=lambda task: {"rereview": task.process.rereview}),
 }

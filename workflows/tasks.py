@@ -42,6 +42,14 @@ def workflow_timers_fire_task() -> dict:
     return {"timers": fire_due_timers(), "starts": fire_due_start_timers(), "conditions": fire_due_conditions()}
 
 
+@shared_task(name="followups.rereviews_open", **{**RETRY, "soft_time_limit": 1800, "time_limit": 1900})
+def rereviews_open_due_task() -> int:
+    """Open the annual re-reviews whose campaign date has come (daily; a second run opens nothing)."""
+    from .followups import rereviews_open_due
+
+    return rereviews_open_due()
+
+
 @shared_task(name=MIGRATION_TASK, **{**RETRY, "soft_time_limit": 3600, "time_limit": 3700})
 def migration_run_task(run_id: int) -> dict:
     """Move a run's processes to the target version in chunks (progress saved on the run's row)."""

@@ -11,7 +11,7 @@ from recognition.views import audit as audit_views
 
 from . import award_urls, council_urls, decision_urls, procedure_urls, registration_urls, replication_urls
 from .views import dossiers
-from .viewsets import recognition_flow_viewset
+from .viewsets import follow_up_flow_viewset, recognition_flow_viewset
 
 models_application = Application(
     title=_("Mô hình, điển hình"),
@@ -74,6 +74,7 @@ site = Site(
     title=_("Khéo — Dân vận khéo"),
     viewsets=[
         recognition_flow_viewset(),
+        follow_up_flow_viewset(),
         models_application,
         decisions_application,
         awards_application,

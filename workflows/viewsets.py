@@ -38,3 +38,9 @@ def recognition_flow_viewset():
     from .flows import RecognitionFlow
 
     return RecognitionFlowViewset(RecognitionFlow, icon="verified", title=_("Công nhận mô hình"))
+
+
+def follow_up_flow_viewset():
+    from .followups import FollowUpFlow
+
+    return RecognitionFlowViewset(FollowUpFlow, icon="trending_up", title=_("Theo dõi sau công nhận"))

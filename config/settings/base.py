@@ -186,6 +186,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.digest",
         "schedule": crontab(hour=env.int("KHEO_DIGEST_HOUR", default=7), minute=0),
     },
+    # Opens the annual re-reviews of the campaigns whose re-review date has come (idempotent).
+    "followups-rereviews-open": {"task": "followups.rereviews_open", "schedule": crontab(hour=6, minute=30)},
     # Seals the heads of every audit chain that grew since the previous seal.
     "audit-digest-seal": {
         "task": "recognition.audit.tasks.audit_digest_seal_task",
@@ -243,6 +245,8 @@ KHEO_DEADLINE_NOTIFY_HOUR = 8
 KHEO_ESCALATION_SUPERVISOR_ROLE = "standing_body"
 KHEO_ESCALATION_REASSIGN_STAGES: list[str] = []
 KHEO_DEADLINE_CLOCK_PAUSED_STAGES = ["check_dossier"]
+# Follow-up tasks (workflows.followups): the adopting unit's report on an adoption, the annual re-review.
+KHEO_FOLLOW_UP_SLA_WORKING_DAYS = {"adoption_report": 60, "rereview": 15}
 KHEO_DEADLINE_LEASE_SECONDS = 600
 
 # Notification outbox (notifications): lease of a claimed row, retries, links in e-mails.
@@ -350,6 +354,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProcessStatusEnum": "viewflow.workflow.status.PROCESS",
         "TaskStatusEnum": "viewflow.workflow.status.STATUS",
+        "ReplicationStatusEnum": "recognition.models.replication.ReplicationStatus",
     },
 }
 

@@ -14,6 +14,7 @@ from recognition.models import (
     Classification,
     ModelStage,
     ReplicationStatus,
+    ReReviewOutcome,
     SurveyRecommendation,
 )
 
@@ -25,6 +26,8 @@ NODE_LABELS = {
     "recognise": _("Ký quyết định công nhận"),
     "replicate": _("Theo dõi nhân rộng"),
     "approve": _("Ý kiến phê duyệt"),
+    "adoption_report": _("Báo cáo kết quả nhân rộng"),
+    "rereview": _("Rà soát hằng năm"),
 }
 
 VALUE_LABELS = {
@@ -111,6 +114,13 @@ VALUE_LABELS = {
     "voters": _("Thành viên đã chấm"),
     "absent": _("Thành viên chưa chấm"),
     "dissent": _("Thành viên có ý kiến khác kết quả"),
+    "adoption_report": _("Báo cáo kết quả nhân rộng"),
+    "implementing_since": _("Triển khai từ ngày"),
+    "effective_since": _("Hiệu quả từ ngày"),
+    "year": _("Năm rà soát"),
+    "evidence": _("Tệp minh chứng"),
+    "no_longer_effective_since": _("Không còn hiệu quả từ ngày"),
+    "rereview_outcome": _("Kết luận rà soát"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.
@@ -126,6 +136,7 @@ RECORD_ID_LABELS = {
     "version": _("Mã phiên bản quy trình"),
     "replaced_by": _("Mã phiên bản thay thế"),
     "opinion": _("Mã ý kiến phê duyệt"),
+    "rereview": _("Mã bản ghi rà soát hằng năm"),
 }
 
 CHOICE_LABELS = {
@@ -143,6 +154,7 @@ CHOICE_LABELS = {
         "retired": _("Đã thay thế"),
     },
     "stage": dict(ModelStage.choices),
+    "rereview_outcome": dict(ReReviewOutcome.choices),
     "outcome": dict(ApprovalOutcome.choices),
     "classification": dict(Classification.choices),
     "award_kind": dict(AwardKind.choices),

@@ -8,7 +8,8 @@ from .council import CouncilClosure, CouncilRecusal
 from .decisions import DecisionEntry, RecognitionDecision
 from .dossiers import Attachment, CollectiveKind, ModelKind, ModelStage, MovementModel
 from .reference import Criterion, Field
-from .replication import Replication, ReplicationStatus
+from .replication import REPLICATION_STATUS_ORDER, Replication, ReplicationStatus
+from .rereview import ReReview, ReReviewOutcome
 from .review import (
     Aggregation,
     Classification,
@@ -50,7 +51,10 @@ __all__ = [
     "ModelStage",
     "MovementModel",
     "RecognitionDecision",
+    "REPLICATION_STATUS_ORDER",
     "Replication",
+    "ReReview",
+    "ReReviewOutcome",
     "ReplicationStatus",
     "SurveyRecommendation",
     "SurveyReport",

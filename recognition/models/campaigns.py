@@ -47,6 +47,13 @@ class Campaign(models.Model):
         related_name="+",
         verbose_name=_("thư ký hội đồng"),
     )
+    # The next annual re-review of the models this campaign recognised (the daily job opens it on that day).
+    rereview_on = models.DateField(
+        _("ngày rà soát hằng năm"),
+        null=True,
+        blank=True,
+        help_text=_("Vào ngày này, mỗi mô hình đã được công nhận của đợt được giao rà soát còn hiệu quả hay không."),
+    )
 
     class Meta:
         ordering = ["-year", "name"]

@@ -81,6 +81,9 @@ class MovementModel(models.Model):
     tracking_closed_at = models.DateTimeField(
         _("kết thúc theo dõi nhân rộng lúc"), null=True, blank=True, editable=False
     )
+    # Set by the annual re-review that found the model no longer effective (`rereview_complete`);
+    # the stage stays as it was, and the ReReview rows keep the history.
+    no_longer_effective_since = models.DateField(_("không còn hiệu quả từ ngày"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("ngày đăng ký"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 

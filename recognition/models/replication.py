@@ -14,13 +14,23 @@ class ReplicationStatus(models.TextChoices):
     EFFECTIVE = "effective", _("Hiệu quả")
 
 
+# The order an adoption goes through: a status never moves back.
+REPLICATION_STATUS_ORDER = (ReplicationStatus.PLANNED, ReplicationStatus.IMPLEMENTING, ReplicationStatus.EFFECTIVE)
+
+
 class Replication(models.Model):
+    """One unit adopting one model: planned → implementing → effective, with the day of each move."""
+
     source_model = models.ForeignKey(MovementModel, on_delete=models.PROTECT, related_name="replications")
     adopting_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="adopted_models")
     started_on = models.DateField(_("ngày bắt đầu"))
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=ReplicationStatus.choices, default=ReplicationStatus.PLANNED
     )
+    implementing_since = models.DateField(_("triển khai từ ngày"), null=True, blank=True)
+    effective_since = models.DateField(_("hiệu quả từ ngày"), null=True, blank=True)
+    report = models.TextField(_("báo cáo kết quả"), blank=True)
+    reported_at = models.DateTimeField(_("báo cáo lúc"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -17,7 +17,15 @@ REVISE = ["task_started", "dossier_edited", "task_completed", "task_created"]  #
 SURVEY = ["task_claimed", "task_started", "survey_reported", "task_completed"] + ["task_created"] * 3
 EVALUATE = ["task_started", "evaluation_scored", "task_completed"]  # seats are assigned to members
 RECOGNISE = ["task_claimed", "task_started", "decision_issued", "model_recognised", "task_completed", "task_created"]
-REPLICATE_AND_CLOSE = ["task_claimed", "task_started", "replication_recorded", "process_finished", "task_completed"]
+# The new adoption's follow-up task (workflows.followups) is created before the tracking closes.
+REPLICATE_AND_CLOSE = [
+    "task_claimed",
+    "task_started",
+    "replication_recorded",
+    "task_created",
+    "process_finished",
+    "task_completed",
+]
 
 
 def register(world, dossier, **overrides):

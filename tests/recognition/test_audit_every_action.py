@@ -7,7 +7,7 @@ in the payload shape of their siblings.
 """
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,6 +23,7 @@ from accounts.second_factor import recovery_codes_regenerate, totp_device_confir
 from procedures.services import draft_create, draft_update, national_version_ensure, version_publish
 from recognition.audit_context import acting_as
 from recognition.models import AuditAction, AuditEvent, AwardKind, MovementModel, RecognitionDecision
+from recognition.models import AuditAction, AuditEvent, Campaign, MovementModel, RecognitionDecision
 from recognition.models.audit import AuditDigest
 from recognition.roles import Role
 from recognition.services.audit import audit_digest_seal, audit_record
@@ -32,10 +33,13 @@ from tests.factories import user_with_role
 from tests.notifications.support import open_task
 from tests.recognition.audit_support import CRITERIA, check, evaluate, recognise, register, revise, survey
 from workflows.council import case_end_request, council_close
+from tests.recognition.audit_support import check, evaluate, register, revise, survey
+from tests.workflows.followups_support import follow_up_do, open_follow_up
 from workflows.deadlines.firing import deadline_slots_fire
 from workflows.deadlines.scan import deadline_scan
 from workflows.demo import task_do
 from workflows.flows import RecognitionFlow
+from workflows.followups import rereviews_open_due
 from workflows.services import task_claim, task_release
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +65,25 @@ def _replicate(world, model, *, status: str, close: bool):
     if close:
         data["close_tracking"] = "on"
     task_do(movement_model=model, node_name="replicate", user=world.standing_body, data=data)
+
+
+def _follow_ups(world, model):
+    """The adopting unit reports its adoption effective; two yearly re-reviews keep, then drop, the model."""
+    follow_up_do(
+        open_follow_up(node="adoption_report"),
+        user=world.other_submitter,
+        data={"status": "effective", "adoption_report": "Đã nhân rộng ra 3 ấp."},
+    )
+    year = world.campaign.year
+    for later, data in (
+        (1, {"rereview_outcome": "effective"}),
+        (2, {"rereview_outcome": "not_effective", "reason": "Mô hình không còn duy trì."}),
+    ):
+        day = date(year + later, 1, 15)
+        Campaign.objects.filter(pk=world.campaign.pk).update(rereview_on=day)
+        assert rereviews_open_due(today=day) == 1
+        follow_up_do(open_follow_up(node="rereview"), user=world.standing_body, data=data)
+    Campaign.objects.filter(pk=world.campaign.pk).update(rereview_on=None)
 
 
 def model_named(name: str) -> MovementModel:
@@ -168,6 +191,7 @@ def trail(world, dossier, settings, client, tmp_path):
     )
     _replicate(world, recognised, status="planned", close=False)
     _replicate(world, recognised, status="implementing", close=True)
+    _follow_ups(world, recognised)
     decision = RecognitionDecision.objects.get()
     # Awards: a tiêu biểu model of the same decision is proposed for a bằng khen, which is granted.
     settings.MEDIA_ROOT = str(tmp_path)

@@ -4,9 +4,11 @@ import pytest
 from django.core.management import call_command
 
 from recognition.forms import DossierForm
+from recognition.models import Replication, ReReview
 from tests.workflows.api_support import register
 from workflows.api.schema import STAGE_REQUEST_SERIALIZERS, RegistrationCreateSerializer
 from workflows.flows import RecognitionFlow
+from workflows.followups import FollowUpFlow
 from workflows.models import RecognitionTask
 from workflows.services import task_form_for
 from workflows.stages import STAGES
@@ -71,7 +73,10 @@ def test_documented_request_fields_match_the_forms(world):
     task = RecognitionTask.objects.get(process_id=model["process"], flow_task_type="HUMAN")
     assert set(RegistrationCreateSerializer().fields) == set(DossierForm(user=world.submitter).fields)
     for node_name, serializer_class in STAGE_REQUEST_SERIALIZERS.items():
-        task.flow_task = getattr(RecognitionFlow, node_name)
+        # The follow-up nodes (adoption report, re-review) read the adoption or re-review they follow.
+        task.flow_task = getattr(RecognitionFlow, node_name, None) or getattr(FollowUpFlow, node_name)
+        task.process.replication = Replication(status="planned")
+        task.process.rereview = ReReview(year=2027)
         # An approval task names its step of the pinned version (here one the version does not have).
         task.data = {"step": "tham-dinh"} if node_name == "approve" else {}
         form_fields = set(task_form_for(task=task, user=world.standing_body).fields)

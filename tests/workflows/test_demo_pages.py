@@ -17,11 +17,13 @@ from recognition.models import (
     ModelStage,
     MovementModel,
     Replication,
+    ReReview,
     User,
 )
 from workflows.demo_awards import OUTSTANDING_MODELS
 from workflows.flows import RecognitionFlow
-from workflows.models import RecognitionTask
+from workflows.followups import FollowUpFlow
+from workflows.models import RecognitionProcess, RecognitionTask
 
 from .test_views_pages import LIST_PAGES
 
@@ -47,10 +49,21 @@ def test_small_demo_reaches_every_stage_through_the_services(demo):
     closed = next(model for model in demo if model.stage == ModelStage.CLOSED)
     replicating = next(model for model in demo if model.stage == ModelStage.REPLICATION)
     assert set(Replication.objects.filter(source_model=closed).values_list("status", flat=True)) == {"effective"}
-    assert set(Replication.objects.filter(source_model=replicating).values_list("status", flat=True)) == {"planned"}
+    # The follow-up demo (workflows.demo_followups): two more adopting units reported through their tasks.
+    assert sorted(Replication.objects.filter(source_model=replicating).values_list("status", flat=True).distinct()) == [
+        "effective",
+        "implementing",
+        "planned",
+    ]
+    assert sorted(ReReview.objects.values_list("movement_model__stage", "outcome")) == [
+        ("closed", "not_effective"),
+        ("replication", "effective"),
+    ]
     statuses = [
         event.payload["status"]
-        for event in AuditEvent.objects.filter(movement_model=closed, action=AuditAction.REPLICATION_RECORDED)
+        for event in AuditEvent.objects.filter(movement_model=closed, action=AuditAction.REPLICATION_RECORDED).order_by(
+            "sequence"
+        )
     ]
     adopters = Replication.objects.filter(source_model=closed).count()
     assert statuses == (
@@ -71,6 +84,9 @@ def test_small_demo_reaches_every_stage_through_the_services(demo):
         AuditAction.MODEL_RECOGNISED,
         AuditAction.REPLICATION_RECORDED,
         AuditAction.PROCESS_FINISHED,
+        AuditAction.ADOPTION_REPORTED,
+        AuditAction.REREVIEW_CONFIRMED,
+        AuditAction.REREVIEW_DROPPED,
     } <= written
 
 
@@ -108,6 +124,16 @@ def test_every_main_page_of_every_demo_model_opens(client, demo):
         for task in RecognitionTask.objects.filter(process_id=process_pk, flow_task_type="HUMAN"):
             url = task.flow_task.reverse("detail", args=[process_pk, task.pk])
             assert client.get(url).status_code == 200, url
+    # The follow-up processes (adoptions, re-reviews) of the demo: their pages, and the replication API.
+    for process in RecognitionProcess.objects.filter(followed_model__isnull=False, scope_path__startswith=""):
+        if not process.scope_path.startswith(User.objects.get(username="thuongtruc").unit.path):
+            continue
+        assert client.get(FollowUpFlow.instance.reverse("process_detail", args=[process.pk])).status_code == 200
+        for task in RecognitionTask.objects.filter(process=process, flow_task_type="HUMAN"):
+            url = task.flow_task.reverse("detail", args=[process.pk, task.pk])
+            assert client.get(url).status_code == 200, url
+    for model in demo:
+        assert client.get(f"/api/v1/replication/models/{model.pk}/").status_code == 200
 
 
 def test_every_procedure_page_of_the_demo_opens_for_the_admin(client, demo):

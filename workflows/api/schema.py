@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer
 from rest_framework import serializers
 
 from recognition.forms import DossierForm, MultipleFileField
+from workflows.forms import UnitPickerField
 from workflows.stages import STAGES
 
 # Criteria codes of the default collective rubric, used in the examples only.
@@ -29,6 +30,8 @@ def _serializer_field(form_field: forms.Field) -> serializers.Field:
         return serializers.ListField(child=serializers.FileField(), required=False, help_text=form_field.label)
     if isinstance(form_field, forms.FileField):
         return serializers.FileField(**options)
+    if isinstance(form_field, UnitPickerField):
+        return serializers.ListField(child=serializers.IntegerField(), **options)
     if isinstance(form_field, forms.ModelMultipleChoiceField):
         return serializers.ListField(child=serializers.IntegerField(), **options)
     if isinstance(form_field, forms.ModelChoiceField):
@@ -76,6 +79,14 @@ _STAGE_DOCS = {
     "replicate": (
         "replicate — Theo dõi nhân rộng: các đơn vị áp dụng (id) với ngày bắt đầu và trạng thái, "
         "và/hoặc `close_tracking` để kết thúc quy trình."
+    ),
+    "adoption_report": (
+        "adoption_report — Báo cáo kết quả nhân rộng (đơn vị áp dụng): trạng thái hiện tại "
+        "(không lùi lại) và báo cáo ngắn `adoption_report`; khi `effective` việc theo dõi kết thúc."
+    ),
+    "rereview": (
+        "rereview — Rà soát hằng năm: `rereview_outcome` còn hiệu quả (`effective`) hoặc không còn hiệu quả "
+        "(`not_effective`, bắt buộc `reason`), tệp minh chứng `attachments`."
     ),
     "approve": (
         "approve — Bước phê duyệt bổ sung của quy trình áp dụng (tên bước ở `title` của nhiệm vụ): "
@@ -165,6 +176,18 @@ TASK_COMPLETE_EXAMPLES = [
         "approve_return",
         summary="approve: trả lại hồ sơ tại bước phê duyệt",
         value={"outcome": "return", "reason": "Bổ sung ý kiến của Ủy ban Mặt trận cấp xã."},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "adoption_report",
+        summary="adoption_report: đơn vị áp dụng báo cáo đang triển khai",
+        value={"status": "implementing", "adoption_report": "Đã họp dân ở 2 ấp, 45 hộ tham gia."},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "rereview_dropped",
+        summary="rereview: rà soát hằng năm, không còn hiệu quả",
+        value={"rereview_outcome": "not_effective", "reason": "Đơn vị không còn duy trì hoạt động."},
         request_only=True,
     ),
 ]

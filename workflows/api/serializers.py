@@ -172,7 +172,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ModelSummarySerializer)
     def get_model(self, task) -> dict:
-        return ModelSummarySerializer(task.process.movement_model).data
+        return ModelSummarySerializer(task.process.subject_model).data
 
     @extend_schema_field(DeadlineSerializer)
     def get_deadline(self, task) -> dict:
@@ -234,7 +234,7 @@ class ProcessSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ModelSummarySerializer)
     def get_model(self, process) -> dict:
-        return ModelSummarySerializer(process.movement_model).data
+        return ModelSummarySerializer(process.subject_model).data
 
     @extend_schema_field(ProcessTaskSerializer(many=True))
     def get_tasks(self, process) -> list:

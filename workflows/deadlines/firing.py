@@ -46,6 +46,7 @@ MAX_ATTEMPTS = 5
 DEFAULT_SUPERVISOR_ROLE = "standing_body"
 _RELATED = (
     "task__process__movement_model",
+    "task__process__followed_model",
     "task__process__registering_unit",
     "task__owner",
     "task__unit",
@@ -233,7 +234,7 @@ class _Firing:
         audit_record(
             action=action,
             system_actor=slot.rule,
-            movement_model=task.process.movement_model,
+            movement_model_id=task.process.subject_model_id,
             process_id=task.process_id,
             task_id=task.pk,
             payload={"rule": slot.rule, "slot": slot.pk, "node": task.flow_task.name, **payload},

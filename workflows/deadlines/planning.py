@@ -38,6 +38,10 @@ class DeadlinePlan:
 
 def task_stage_deadlines(*, task) -> StageDeadlines | None:
     """The deadlines of the task's stage in the version its process is pinned to (no query: cached per worker)."""
+    own = getattr(task.flow_task, "stage_deadlines", None)
+    if own is not None:
+        # A follow-up task (workflows.followups) is no stage of a procedure version.
+        return own()
     stage = task.flow_task.name
     version_id = task.process.procedure_version_id
     if version_id is None:
@@ -246,7 +250,7 @@ def deadline_slots_cancel(*, task_id: int) -> int | None:
 def task_context(*, task) -> dict:
     """What the notification templates say about a task (plain values: the notifications app knows no flows)."""
     process = task.process
-    movement_model = process.movement_model
+    movement_model = process.subject_model
     return {
         "task_title": str(task.title),
         "model_name": movement_model.name if movement_model else "",

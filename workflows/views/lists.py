@@ -42,25 +42,28 @@ _MODEL_LOOKUP = "process__movement_model"
 PINNED_LOCATION = "vf-pin-location"
 
 # What the list columns read: one join instead of a query per row.
-_LIST_RELATED = (f"{_MODEL_LOOKUP}__unit",)
+_LIST_RELATED = (f"{_MODEL_LOOKUP}__unit", "process__followed_model__unit")
 
 
 def _movement_model(task):
-    return task.process.movement_model
+    # A follow-up task (workflows.followups) names the model it follows.
+    return task.process.subject_model
 
 
 class TaskListFilter(django_filters.FilterSet):
-    model_name = django_filters.CharFilter(
-        label=_("Tên mô hình"),
-        field_name=f"{_MODEL_LOOKUP}__name",
-        lookup_expr="icontains",
-    )
+    model_name = django_filters.CharFilter(label=_("Tên mô hình"), method="filter_model_name")
     flow_task = django_filters.ChoiceFilter(label=_("Bước"))
     created = django_filters.DateRangeFilter(label=_("Ngày tạo"))
 
     class Meta:
         model = RecognitionTask
         fields = ("model_name", "flow_task", "created")
+
+    def filter_model_name(self, queryset, name, value):
+        # A follow-up task names its model in `followed_model`.
+        return queryset.filter(
+            Q(**{f"{_MODEL_LOOKUP}__name__icontains": value}) | Q(process__followed_model__name__icontains=value)
+        )
 
 
 class TaskListColumnsMixin:
@@ -156,9 +159,7 @@ class ArchiveView(TaskListColumnsMixin, flow_views.FlowArchiveListView):
 
 
 class ProcessListFilter(django_filters.FilterSet):
-    model_name = django_filters.CharFilter(
-        label=_("Tên mô hình"), field_name="movement_model__name", lookup_expr="icontains"
-    )
+    model_name = django_filters.CharFilter(label=_("Tên mô hình"), method="filter_model_name")
     stage = django_filters.ChoiceFilter(
         label=_("Giai đoạn"), field_name="movement_model__stage", choices=ModelStage.choices
     )
@@ -167,6 +168,10 @@ class ProcessListFilter(django_filters.FilterSet):
     class Meta:
         model = RecognitionProcess
         fields = ("model_name", "stage", "created")
+
+    def filter_model_name(self, queryset, name, value):
+        # A follow-up process names its model in `followed_model`.
+        return queryset.filter(Q(movement_model__name__icontains=value) | Q(followed_model__name__icontains=value))
 
 
 class ProcessListView(flow_views.DashboardProcessListView):
@@ -180,7 +185,7 @@ class ProcessListView(flow_views.DashboardProcessListView):
     process_id.short_description = _("#")
 
     def model_name(self, process):
-        return process.movement_model
+        return process.subject_model
 
     model_name.short_description = _("Mô hình")
 
@@ -190,7 +195,8 @@ class ProcessListView(flow_views.DashboardProcessListView):
     unit_name.short_description = _("Đơn vị đăng ký")
 
     def stage(self, process):
-        return process.movement_model.get_stage_display() if process.movement_model else ""
+        movement_model = process.subject_model
+        return movement_model.get_stage_display() if movement_model else ""
 
     stage.short_description = _("Giai đoạn")
 
@@ -228,7 +234,7 @@ class ProcessDetailView(flow_views.DetailProcessView):
         context = super().get_context_data(**kwargs)
         process = context["process"]
         context["task_list"] = process_tasks(process=process)
-        context["movement_model"] = process.movement_model
+        context["movement_model"] = process.subject_model
         context["can_manage"] = self.flow_class.instance.has_manage_permission(self.request.user, obj=process)
         return context
 

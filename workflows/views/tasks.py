@@ -94,7 +94,7 @@ class TaskFormView(FormView):
             _("Đã hoàn thành “%(task)s” cho mô hình “%(model)s”.")
             % {
                 "task": self.request.activation.task.title,
-                "model": self.request.activation.process.movement_model,
+                "model": self.request.activation.process.subject_model,
             },
         )
         return HttpResponseRedirect(self.get_success_url())

@@ -20,8 +20,40 @@ def model():
     return MovementModelFactory(stage=ModelStage.REPLICATION)
 
 
+def _adopter(model):
+    """A unit under the campaign's organising unit: only those may adopt its models."""
+    return UnitFactory(parent=model.campaign.organising_unit)
+
+
+def test_a_unit_outside_the_organisers_subtree_is_refused(model):
+    with pytest.raises(ValidationError) as error:
+        replication_record(
+            movement_model=model, recorded_by=UserFactory(), adopting_units=[UnitFactory()], started_on=date.today()
+        )
+    assert list(error.value.message_dict) == ["adopting_units"]
+    assert Replication.objects.count() == 0
+
+
+def test_an_adoption_never_moves_back(model):
+    unit = _adopter(model)
+    replication_record(
+        movement_model=model,
+        recorded_by=UserFactory(),
+        adopting_units=[unit],
+        started_on=date(2026, 4, 1),
+        status=ReplicationStatus.IMPLEMENTING,
+    )
+    with pytest.raises(ValidationError) as error:
+        replication_record(
+            movement_model=model, recorded_by=UserFactory(), adopting_units=[unit], started_on=date(2026, 4, 1)
+        )
+    assert error.value.message_dict == {"status": ["Không thể chuyển nhân rộng từ “Đang triển khai” về “Kế hoạch”."]}
+    replication = Replication.objects.get()
+    assert (replication.status, replication.implementing_since) == ("implementing", date(2026, 4, 1))
+
+
 def test_new_adopting_units_are_recorded_as_planned(model):
-    first, second = UnitFactory(), UnitFactory()
+    first, second = _adopter(model), _adopter(model)
     recorded = replication_record(
         movement_model=model,
         recorded_by=UserFactory(username="thuongtruc"),
@@ -49,7 +81,7 @@ def test_new_adopting_units_are_recorded_as_planned(model):
 
 
 def test_the_registering_unit_cannot_replicate_its_own_model(model):
-    other = UnitFactory()
+    other = _adopter(model)
     with pytest.raises(ValidationError) as error:
         replication_record(
             movement_model=model,
@@ -63,7 +95,7 @@ def test_the_registering_unit_cannot_replicate_its_own_model(model):
 
 
 def test_a_new_status_moves_an_existing_adoption_and_keeps_its_start(model):
-    unit = UnitFactory()
+    unit = _adopter(model)
     [replication] = replication_record(
         movement_model=model, recorded_by=UserFactory(), adopting_units=[unit], started_on=date(2026, 4, 1)
     )
@@ -86,7 +118,7 @@ def test_a_new_status_moves_an_existing_adoption_and_keeps_its_start(model):
 
 
 def test_the_same_status_again_records_nothing(model):
-    unit = UnitFactory()
+    unit = _adopter(model)
     replication_record(movement_model=model, recorded_by=UserFactory(), adopting_units=[unit], started_on=date.today())
     again = replication_record(
         movement_model=model, recorded_by=UserFactory(), adopting_units=[unit], started_on=date.today()
@@ -101,7 +133,7 @@ def test_an_unknown_status_is_refused(model):
         replication_record(
             movement_model=model,
             recorded_by=UserFactory(),
-            adopting_units=[UnitFactory()],
+            adopting_units=[_adopter(model)],
             started_on=date(2026, 4, 1),
             status="done",
         )
@@ -113,7 +145,7 @@ def test_replication_before_recognition_is_refused():
     model = MovementModelFactory(stage=ModelStage.RECOGNITION)
     with pytest.raises(ValidationError):
         replication_record(
-            movement_model=model, recorded_by=UserFactory(), adopting_units=[UnitFactory()], started_on=date.today()
+            movement_model=model, recorded_by=UserFactory(), adopting_units=[_adopter(model)], started_on=date.today()
         )
     with pytest.raises(ValidationError):
         model_close(movement_model=model, closed_by=UserFactory())
@@ -125,7 +157,7 @@ def test_closing_ends_the_procedure_and_counts_the_adoptions(model):
     replication_record(
         movement_model=model,
         recorded_by=UserFactory(),
-        adopting_units=[UnitFactory(), UnitFactory()],
+        adopting_units=[_adopter(model), _adopter(model)],
         started_on=date(2026, 4, 1),
     )
     with time_machine.travel(datetime(2026, 6, 30, 9, 15, tzinfo=UTC), tick=False):
@@ -137,8 +169,8 @@ def test_closing_ends_the_procedure_and_counts_the_adoptions(model):
 
 
 def test_an_adoption_of_another_model_does_not_count_and_each_new_unit_is_recorded(model):
-    unit, second_unit = UnitFactory(), UnitFactory()
-    other_model = MovementModelFactory(stage=ModelStage.REPLICATION)
+    unit, second_unit = _adopter(model), _adopter(model)
+    other_model = MovementModelFactory(stage=ModelStage.REPLICATION, campaign=model.campaign)
     replication_record(
         movement_model=other_model, recorded_by=UserFactory(), adopting_units=[unit], started_on=date(2026, 4, 1)
     )
@@ -163,7 +195,7 @@ def test_an_adoption_of_another_model_does_not_count_and_each_new_unit_is_record
 
 
 def test_only_the_new_unit_is_recorded_when_the_others_are_unchanged(model):
-    unit, second_unit = UnitFactory(), UnitFactory()
+    unit, second_unit = _adopter(model), _adopter(model)
     replication_record(
         movement_model=model, recorded_by=UserFactory(), adopting_units=[unit], started_on=date(2026, 4, 1)
     )
