@@ -22,8 +22,7 @@ from accounts.admin import audit_sign_in_unlocked
 from accounts.second_factor import recovery_codes_regenerate, totp_device_confirm, totp_device_start
 from procedures.services import draft_create, draft_update, national_version_ensure, version_publish
 from recognition.audit_context import acting_as
-from recognition.models import AuditAction, AuditEvent, AwardKind, MovementModel, RecognitionDecision
-from recognition.models import AuditAction, AuditEvent, Campaign, MovementModel, RecognitionDecision
+from recognition.models import AuditAction, AuditEvent, AwardKind, Campaign, MovementModel, RecognitionDecision
 from recognition.models.audit import AuditDigest
 from recognition.roles import Role
 from recognition.services.audit import audit_digest_seal, audit_record
@@ -32,9 +31,8 @@ from recognition.views.audit import SearchView
 from tests.factories import user_with_role
 from tests.notifications.support import open_task
 from tests.recognition.audit_support import CRITERIA, check, evaluate, recognise, register, revise, survey
-from workflows.council import case_end_request, council_close
-from tests.recognition.audit_support import check, evaluate, register, revise, survey
 from tests.workflows.followups_support import follow_up_do, open_follow_up
+from workflows.council import case_end_request, council_close
 from workflows.deadlines.firing import deadline_slots_fire
 from workflows.deadlines.scan import deadline_scan
 from workflows.demo import task_do

@@ -168,6 +168,8 @@ def test_every_award_page_of_the_demo_opens(client, demo):
         for item in proposal.items.all():
             page = client.get(f"/models/{item.movement_model_id}/").content.decode()
             assert proposal.number in page
+
+
 def test_the_council_pages_of_the_demo_open(client, demo):
     closed, waiting, ended = (
         MovementModel.objects.get(name=name, campaign__name__contains="phường Ninh Kiều")
