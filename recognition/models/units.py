@@ -45,7 +45,10 @@ class Unit(MP_Node):
     kind = models.CharField(_("loại đơn vị"), max_length=32, choices=UnitKind.choices)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
-    node_order_by = ["name"]
+    # No `node_order_by`: a new unit is appended under its parent, so no unit's path ever
+    # changes once given. The engine copies the registering unit's path onto its process
+    # and tasks (`scope_path`); sorted insertion would renumber the siblings after the new
+    # one and leave those copies pointing at another unit. Pages sort units by name.
 
     class Meta:
         verbose_name = _("đơn vị")

@@ -52,7 +52,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, parent=None, **kwargs):
         if parent is None:
             return model_class.objects.add_root(kwargs)
-        # Units are ordered by name: an insertion may have moved the parent's path since it was loaded.
+        # Another insertion may have changed the parent's child count since it was loaded.
         parent.refresh_from_db(fields=["path", "depth", "numchild"])
         return model_class.objects.add_child(parent, kwargs)
 
