@@ -30,7 +30,6 @@ from recognition.models import (
 from recognition.roles import Role
 from recognition.services.registration import dossier_snapshot
 
-from .demo_followups import demo_followups_ensure
 from .flows import RecognitionFlow
 from .models import RecognitionTask
 from .services import registration_submit, task_claim, task_complete
@@ -405,8 +404,4 @@ def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:
         )
         lifecycle_drive(cast=cast, movement_model=movement_model, until=until, rng=rng)
         added += 1
-    from .demo_council import demo_council_ensure  # noqa: PLC0415 - it builds on this module's cast and helpers
-
-    demo_council_ensure(cast=cast)
-    demo_followups_ensure(cast=cast)  # adoptions reported on, re-reviews both ways (workflows.demo_followups)
     return added

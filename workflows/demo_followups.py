@@ -10,6 +10,7 @@ from django.utils import timezone
 from recognition.models import ModelStage, MovementModel, ReReview, Unit
 from recognition.roles import Role
 
+from .demo import _user
 from .followups import FollowUpFlow, adoptions_record, rereview_start
 from .models import RecognitionTask
 from .services import task_claim, task_complete
@@ -32,8 +33,6 @@ def _open_task(node, **filters) -> RecognitionTask:
 
 def demo_followups_ensure(*, cast) -> bool:
     """Add the follow-up demo once (False when it is there already or no model is recognised yet)."""
-    from .demo import _user
-
     if ReReview.objects.filter(movement_model__campaign=cast.campaign).exists():
         return False
     replicating = MovementModel.objects.filter(campaign=cast.campaign, stage=ModelStage.REPLICATION).order_by("pk")

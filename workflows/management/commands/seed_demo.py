@@ -2,6 +2,8 @@ from accounts.demo import DEMO_TOTP_SECRET
 from recognition.management.database import DatabaseCommand
 from workflows.demo import DEMO_PASSWORD, demo_cast_ensure, demo_models_ensure
 from workflows.demo_awards import demo_awards_ensure
+from workflows.demo_council import demo_council_ensure
+from workflows.demo_followups import demo_followups_ensure
 from workflows.demo_procedures import demo_procedures_ensure
 
 
@@ -14,6 +16,10 @@ class Command(DatabaseCommand):
     def handle(self, *args, models: int, **options):
         cast = demo_cast_ensure()
         added = demo_models_ensure(cast=cast, count=models)
+        # A commune's campaign with its own council: a recusal, the chair's close, a case ended.
+        demo_council_ensure(cast=cast)
+        # Adoptions reported on through their follow-up tasks, re-reviews both ways.
+        demo_followups_ensure(cast=cast)
         # After the decisions (it proposes recognised tiêu biểu models), under the national procedure.
         demo_awards_ensure(cast=cast)
         # The province's own procedure (and two models under it) once the national models exist.
