@@ -106,9 +106,11 @@ class CouncilScoreForm(TaskForm):
 
 
 class RecognitionForm(TaskForm):
-    decision_number = forms.CharField(
-        label=_("Số quyết định"), max_length=50, help_text=_("Ví dụ: 12-QĐ/BCĐ hoặc 12/QĐ-UBND.")
-    )
+    """Sign a decision for this model alone; the number is allocated when it is issued.
+
+    A decision covering many models is assembled on the decisions page.
+    """
+
     signed_on = forms.DateField(label=_("Ngày ký"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
     summary = forms.CharField(label=_("Trích yếu"), max_length=500, required=False)
 

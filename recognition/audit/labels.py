@@ -8,7 +8,14 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from recognition.models import ApprovalOutcome, Classification, ModelStage, ReplicationStatus, SurveyRecommendation
+from recognition.models import (
+    ApprovalOutcome,
+    Classification,
+    DecisionKind,
+    ModelStage,
+    ReplicationStatus,
+    SurveyRecommendation,
+)
 
 NODE_LABELS = {
     "check_dossier": _("Kiểm tra hồ sơ"),
@@ -89,6 +96,10 @@ VALUE_LABELS = {
     "orphan_choices": _("Xử lý nhiệm vụ ở bước bị bỏ"),
     "task_units": _("Đơn vị xử lý mới của nhiệm vụ"),
     "spec_sha256": _("Dấu vân tay nội dung quy trình (SHA-256)"),
+    "decision_kind": _("Loại quyết định"),
+    "models_count": _("Số mô hình trong quyết định"),
+    "pdf_sha256": _("Mã băm tệp PDF (SHA-256)"),
+    "scan_sha256": _("Mã băm bản quét (SHA-256)"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.
@@ -104,6 +115,9 @@ RECORD_ID_LABELS = {
     "version": _("Mã phiên bản quy trình"),
     "replaced_by": _("Mã phiên bản thay thế"),
     "opinion": _("Mã ý kiến phê duyệt"),
+    "revokes": _("Mã quyết định bị thu hồi"),
+    "amends": _("Mã quyết định được sửa đổi"),
+    "revoked_by": _("Mã quyết định thu hồi"),
 }
 
 CHOICE_LABELS = {
@@ -123,6 +137,7 @@ CHOICE_LABELS = {
     "stage": dict(ModelStage.choices),
     "outcome": dict(ApprovalOutcome.choices),
     "classification": dict(Classification.choices),
+    "decision_kind": dict(DecisionKind.choices),
     "kind": {"model": _("Mô hình"), "exemplar": _("Điển hình")},
     "collective_kind": {"collective": _("Tập thể"), "individual": _("Cá nhân")},
     "aggregation": {

@@ -3,7 +3,7 @@
 from .approvals import ApprovalOpinion, ApprovalOutcome
 from .audit import AuditAction, AuditEvent
 from .campaigns import Campaign
-from .decisions import DecisionEntry, RecognitionDecision
+from .decisions import DecisionEntry, DecisionImmutable, DecisionKind, DecisionStatus, RecognitionDecision
 from .dossiers import Attachment, CollectiveKind, ModelKind, ModelStage, MovementModel
 from .reference import Criterion, Field
 from .replication import Replication, ReplicationStatus
@@ -33,6 +33,9 @@ __all__ = [
     "Criterion",
     "CriterionScore",
     "DecisionEntry",
+    "DecisionImmutable",
+    "DecisionKind",
+    "DecisionStatus",
     "DossierReview",
     "EvaluationResult",
     "Field",
