@@ -9,6 +9,7 @@ retry changes nothing twice. A revocation cancels the covered models' running
 processes (their replication tracking) the same way.
 """
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
@@ -44,6 +45,8 @@ from .deadlines.planning import task_starts_batched
 from .locking import process_locked
 from .models import RecognitionProcess, RecognitionTask
 from .performers import owner_permission_for, process_spec, user_may_perform
+
+logger = logging.getLogger(__name__)
 
 SETTLE_TASK = "decisions.settle"
 SWEEP_AFTER = timedelta(minutes=2)
@@ -239,11 +242,9 @@ def settle_after_commit(decision_id: int) -> None:
 
 def _publish(decision_id: int) -> None:
     try:
-        current_app.send_task(SETTLE_TASK, args=[decision_id])
-    except Exception:  # noqa: BLE001 - the sweep publishes it again; the request must not fail
-        import logging
-
-        logging.getLogger(__name__).warning("decision %s: settle message not published", decision_id)
+        current_app.send_task(SETTLE_TASK, args=[decision_id], retry=False)
+    except Exception:  # the broker is down: the beat's sweep publishes it again
+        logger.warning("Broker unreachable: decision %s left to the sweep", decision_id, exc_info=True)
 
 
 def decisions_settle_pending(*, now=None) -> list[int]:

@@ -15,7 +15,7 @@ from recognition.models import (
 )
 
 ISSUING_BODY = "BAN CHỈ ĐẠO PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO”"
-PLACE_PREFIXES = ("Thành phố ", "thành phố ", "Tỉnh ", "tỉnh ", "Phường ", "Xã ", "Đặc khu ")
+PLACE_PREFIXES = ("Thành ủy ", "Tỉnh ủy ", "Thành phố ", "thành phố ", "Tỉnh ", "tỉnh ", "Phường ", "Xã ", "Đặc khu ")
 
 
 def document_style(number: str) -> DocumentStyle:
