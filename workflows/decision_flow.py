@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import PROCESS, STATUS
@@ -26,6 +26,7 @@ from recognition.audit_context import acting_as, workflow_scope
 from recognition.models import (
     AuditAction,
     Campaign,
+    DecisionEntry,
     DecisionKind,
     ModelStage,
     MovementModel,
@@ -58,13 +59,17 @@ SIGN_PERMISSION = "recognition.sign_decision"
 
 
 def decisions_visible_to(*, user: User) -> QuerySet[RecognitionDecision]:
-    """Decisions issued by the user's unit or a unit below it."""
+    """Decisions issued by the user's unit or a unit below it, or listing a model of that subtree."""
     queryset = RecognitionDecision.objects.select_related("campaign", "issuing_unit", "signer")
     if user.is_superuser:
         return queryset
     if user.unit_id is None:
         return queryset.none()
-    return queryset.filter(issuing_unit__path__startswith=user.unit.path)
+    # Also the decisions naming one of the user's models: a unit sees the decision that recognised it.
+    listing = DecisionEntry.objects.filter(
+        decision=OuterRef("pk"), movement_model__unit__path__startswith=user.unit.path
+    )
+    return queryset.filter(Q(issuing_unit__path__startswith=user.unit.path) | Exists(listing))
 
 
 def models_awaiting_decision(*, campaign: Campaign) -> QuerySet[MovementModel]:
@@ -92,7 +97,9 @@ def signing_spec(*, model_ids: Iterable[int]) -> ProcedureSpec | None:
         .values_list("procedure_version_id", flat=True)
         .distinct()
     )
-    specs = [process_spec(RecognitionProcess(procedure_version_id=version_id)) for version_id in sorted(version_ids, key=str)]
+    specs = [
+        process_spec(RecognitionProcess(procedure_version_id=version_id)) for version_id in sorted(version_ids, key=str)
+    ]
     if not specs:
         return None
     signing = {(spec.decision_number_format, _performer_key(spec)) for spec in specs}
@@ -178,9 +185,7 @@ def decision_issue_for(
         summary=summary,
     )
     with transaction.atomic():
-        decision = decision_issue(
-            campaign=campaign, model_ids=model_ids, signer=user, signed_on=signed_on, setup=setup
-        )
+        decision = decision_issue(campaign=campaign, model_ids=model_ids, signer=user, signed_on=signed_on, setup=setup)
         settle_after_commit(decision.pk)
     return decision
 
@@ -326,5 +331,3 @@ def _process_cancel(*, process_id: int, actor: User) -> int:
         with workflow_scope(process_id=process_id):
             RecognitionFlow.instance.cancel(process)
     return 1
-
-

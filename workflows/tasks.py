@@ -8,9 +8,9 @@ from celery import shared_task
 from django.db import DatabaseError
 from viewflow.workflow.exceptions import FlowLockFailed
 
-from .decision_flow import SETTLE_TASK, decision_tasks_settle, decisions_settle_pending
 from .deadlines.firing import deadline_slots_fire
 from .deadlines.scan import deadline_scan
+from .decision_flow import SETTLE_TASK, decision_tasks_settle, decisions_settle_pending
 from .procedure_migration import MIGRATION_TASK, migration_run_execute
 
 RETRY = {

@@ -4,7 +4,14 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from recognition.documents.content import AnnexRow, DecisionDocument, DocumentHeader, DocumentStyle, SignerBlock
+from recognition.documents.content import (
+    AnnexRow,
+    CertificateDocument,
+    DecisionDocument,
+    DocumentHeader,
+    DocumentStyle,
+    SignerBlock,
+)
 from recognition.models import (
     Classification,
     CollectiveKind,
@@ -98,3 +105,19 @@ def _articles(decision: RecognitionDecision, *, count: int) -> list[str]:
     else:
         first = _("Công nhận %(count)s mô hình, điển hình “Dân vận khéo” (có danh sách kèm theo).") % {"count": count}
     return [first, _("Quyết định có hiệu lực kể từ ngày ký."), closing]
+
+
+def certificate_document(*, decision: RecognitionDecision, entry) -> CertificateDocument:
+    """The certificate of one annex row (its model with unit and field loaded)."""
+    document = decision_document(decision=decision, rows=[])
+    model = entry.movement_model
+    return CertificateDocument(
+        header=document.header,
+        model_name=model.name,
+        unit=model.unit.name,
+        field=model.field.name,
+        collective_kind=str(CollectiveKind(model.collective_kind).label),
+        classification=str(Classification(entry.classification).label),
+        decision_number=decision.number,
+        signer=document.signer,
+    )

@@ -142,9 +142,9 @@ def decision_issue(
                 }
             )
         classifications = {m.pk: results[m.pk].classification for m in models}
-        summary = setup.summary.strip() or _(
-            "Về việc công nhận mô hình, điển hình “Dân vận khéo” năm %(year)s"
-        ) % {"year": campaign.year}
+        summary = setup.summary.strip() or _("Về việc công nhận mô hình, điển hình “Dân vận khéo” năm %(year)s") % {
+            "year": campaign.year
+        }
         decision = _decision_create(
             campaign=campaign,
             kind=DecisionKind.RECOGNITION,
@@ -247,9 +247,7 @@ def decision_amend(
         raise ValidationError({"models": _("Chưa chọn mô hình nào để sửa đổi.")})
     wrong = sorted(value for value in changes.values() if value not in RECOGNISED_CLASSIFICATIONS)
     if wrong:
-        raise ValidationError(
-            {"classification": _("Xếp loại sửa đổi chỉ được là “Công nhận” hoặc “Tiêu biểu”.")}
-        )
+        raise ValidationError({"classification": _("Xếp loại sửa đổi chỉ được là “Công nhận” hoặc “Tiêu biểu”.")})
     with transaction.atomic(), audit_batch():
         target = _target_locked(decision)
         models = _live_models_of(target, changes)
@@ -387,7 +385,9 @@ def _live_models_of(target: RecognitionDecision, model_ids) -> list[MovementMode
     if model_ids is None:
         ids = sorted(live)
         if not ids:
-            raise ValidationError(_("Quyết định số %(number)s không còn hiệu lực với mô hình nào.") % {"number": target.number})
+            raise ValidationError(
+                _("Quyết định số %(number)s không còn hiệu lực với mô hình nào.") % {"number": target.number}
+            )
     else:
         ids = _ids_clean(model_ids)
     models = _models_locked(ids)

@@ -14,7 +14,9 @@ from workflows.models import RecognitionTask
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_the_worker_moves_every_covered_flow_on_to_replication(world, dossier, redis_server, workers, settings, tmp_path):  # noqa: F811
+def test_the_worker_moves_every_covered_flow_on_to_replication(
+    world, dossier, redis_server, workers, settings, tmp_path
+):  # noqa: F811
     settings.MEDIA_ROOT = tmp_path
     models = [awaiting(world, dossier, name) for name in ("Hũ gạo tình thương", "Tổ dân vận", "Tiếng kẻng an ninh")]
     workers()

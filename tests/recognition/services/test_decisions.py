@@ -165,7 +165,12 @@ def test_numbers_follow_each_other_per_issuing_body_and_restart_each_year(campai
     first = issue(campaign, chair, [passed_model(campaign)])
     second = issue(campaign, chair, [passed_model(campaign)])
     other_body = issue(other_campaign, chair, [passed_model(other_campaign)])
-    assert [d.number for d in (last_year, first, second, other_body)] == ["1-QĐ/BCĐ", "1-QĐ/BCĐ", "2-QĐ/BCĐ", "1-QĐ/BCĐ"]
+    assert [d.number for d in (last_year, first, second, other_body)] == [
+        "1-QĐ/BCĐ",
+        "1-QĐ/BCĐ",
+        "2-QĐ/BCĐ",
+        "1-QĐ/BCĐ",
+    ]
 
 
 def test_the_number_takes_the_version_format():
@@ -221,7 +226,9 @@ def test_a_model_already_in_a_live_decision_is_refused(campaign, chair):
     with pytest.raises(ValidationError) as error:
         issue(campaign, chair, [listed])
     assert error.value.message_dict == {
-        "models": ["Mô hình đã có trong quyết định công nhận đang có hiệu lực: Hũ gạo tình thương (quyết định số 4-QĐ/BCĐ)."]
+        "models": [
+            "Mô hình đã có trong quyết định công nhận đang có hiệu lực: Hũ gạo tình thương (quyết định số 4-QĐ/BCĐ)."
+        ]
     }
     assert RecognitionDecision.objects.count() == 1
 
@@ -230,15 +237,15 @@ def test_a_model_of_another_campaign_is_refused(campaign, chair):
     stranger = passed_model(CampaignFactory(name="Đợt khác"), name="Trồng nấm linh chi")
     with pytest.raises(ValidationError) as error:
         issue(campaign, chair, [passed_model(campaign), stranger])
-    assert error.value.message_dict == {
-        "models": [f"Mô hình không thuộc đợt “{campaign.name}”: Trồng nấm linh chi."]
-    }
+    assert error.value.message_dict == {"models": [f"Mô hình không thuộc đợt “{campaign.name}”: Trồng nấm linh chi."]}
     _nothing_written(campaign)
 
 
 def test_a_signing_day_in_the_future_is_refused(campaign, chair):
     with pytest.raises(ValidationError) as error:
-        decision_issue(campaign=campaign, model_ids=[passed_model(campaign).pk], signer=chair, signed_on=date(2026, 3, 11))
+        decision_issue(
+            campaign=campaign, model_ids=[passed_model(campaign).pk], signer=chair, signed_on=date(2026, 3, 11)
+        )
     assert error.value.message_dict == {"signed_on": ["Ngày ký không được sau ngày hôm nay."]}
     _nothing_written(campaign)
 
@@ -273,9 +280,7 @@ def test_an_issued_decision_and_its_annex_cannot_be_edited_or_deleted(campaign, 
 def test_the_signed_scan_is_stored_once_with_its_hash_in_the_trail(campaign, chair):
     decision = issue(campaign, chair, [passed_model(campaign)])
     content = b"%PDF-1.4 scan"
-    decision_scan_upload(
-        decision=decision, upload=SimpleUploadedFile("ban-ky.pdf", content), uploaded_by=chair
-    )
+    decision_scan_upload(decision=decision, upload=SimpleUploadedFile("ban-ky.pdf", content), uploaded_by=chair)
     decision.refresh_from_db()
     assert decision.signed_scan_sha256 == hashlib.sha256(content).hexdigest()
     record = AuditEvent.objects.get(action="decision_scan_uploaded")
@@ -380,7 +385,11 @@ def test_an_amendment_needs_a_reason_and_a_new_recognised_classification(campaig
     cases = [
         ("", {model.pk: "outstanding"}, {"reason": ["Phải ghi rõ lý do thu hồi hoặc sửa đổi quyết định."]}),
         ("Lý do", {}, {"models": ["Chưa chọn mô hình nào để sửa đổi."]}),
-        ("Lý do", {model.pk: "rejected"}, {"classification": ["Xếp loại sửa đổi chỉ được là “Công nhận” hoặc “Tiêu biểu”."]}),
+        (
+            "Lý do",
+            {model.pk: "rejected"},
+            {"classification": ["Xếp loại sửa đổi chỉ được là “Công nhận” hoặc “Tiêu biểu”."]},
+        ),
         ("Lý do", {model.pk: "recognised"}, {"classification": ["Xếp loại mới trùng xếp loại hiện có: Tổ dân vận."]}),
     ]
     for reason, changes, expected in cases:
