@@ -15,8 +15,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serializ
 
 
 def test_the_worker_moves_every_covered_flow_on_to_replication(
-    world, dossier, redis_server, workers, settings, tmp_path
-):  # noqa: F811
+    world,
+    dossier,
+    redis_server,  # noqa: F811
+    workers,  # noqa: F811
+    settings,
+    tmp_path,
+):
     settings.MEDIA_ROOT = tmp_path
     models = [awaiting(world, dossier, name) for name in ("Hũ gạo tình thương", "Tổ dân vận", "Tiếng kẻng an ninh")]
     workers()
