@@ -37,7 +37,7 @@ from recognition.models import (
 from .attachments import _removed_unless_committed
 from .audit import audit_batch, audit_record
 from .decision_documents import decision_document
-from .stage import stage_move
+from .stage import stage_move_many
 
 RECOGNISED_CLASSIFICATIONS = (Classification.RECOGNISED, Classification.OUTSTANDING)
 
@@ -155,18 +155,17 @@ def decision_issue(
             models=models,
             classifications=classifications,
         )
-        for movement_model in models:
-            stage_move(
-                movement_model=movement_model,
-                transition="recognise",
-                action=AuditAction.MODEL_RECOGNISED,
-                actor=signer,
-                payload={
-                    "decision": decision.pk,
-                    "number": decision.number,
-                    "classification": classifications[movement_model.pk],
-                },
-            )
+        stage_move_many(
+            movement_models=models,
+            transition="recognise",
+            action=AuditAction.MODEL_RECOGNISED,
+            actor=signer,
+            payload_for=lambda movement_model: {
+                "decision": decision.pk,
+                "number": decision.number,
+                "classification": classifications[movement_model.pk],
+            },
+        )
         _issued_record(decision, actor=signer, count=len(models))
     return decision
 
@@ -206,15 +205,18 @@ def decision_revoke(
             reason=reason,
             revokes=target,
         )
-        for movement_model in models:
-            stage_move(
-                movement_model=movement_model,
-                transition="revoke",
-                action=AuditAction.RECOGNITION_REVOKED,
-                actor=signer,
-                reason=reason,
-                payload={"decision": revocation.pk, "number": revocation.number, "revokes": target.pk},
-            )
+        stage_move_many(
+            movement_models=models,
+            transition="revoke",
+            action=AuditAction.RECOGNITION_REVOKED,
+            actor=signer,
+            reason=reason,
+            payload_for=lambda movement_model: {
+                "decision": revocation.pk,
+                "number": revocation.number,
+                "revokes": target.pk,
+            },
+        )
         _issued_record(revocation, actor=signer, count=len(models))
         audit_record(
             action=AuditAction.DECISION_REVOKED,
