@@ -111,6 +111,7 @@ STAGE_MIX = [
     (ModelStage.REPLICATION, 0.18),
     (ModelStage.CLOSED, 0.17),
     (ModelStage.REJECTED, 0.08),
+    (ModelStage.REVOKED, 0.02),
 ]
 
 
@@ -388,11 +389,9 @@ def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:
             submitted_by=submitter, campaign=cast.campaign, data=demo_dossier(name, fields[field_code], rng)
         )
         lifecycle_drive(cast=cast, movement_model=movement_model, until=until, rng=rng)
-        if until in (ModelStage.REPLICATION, ModelStage.CLOSED):
+        if until in (ModelStage.REPLICATION, ModelStage.CLOSED, ModelStage.REVOKED):
             awaiting.append((movement_model, until))
         added += 1
-    recognised = {m.pk for m in demo_decisions_issue(cast=cast, models=[model for model, _until in awaiting])}
-    for movement_model, until in awaiting:
-        if movement_model.pk in recognised:
-            _replicate(cast=cast, movement_model=movement_model, rng=rng, close=until == ModelStage.CLOSED)
+    for movement_model, until in demo_decisions_issue(cast=cast, awaiting=awaiting):
+        _replicate(cast=cast, movement_model=movement_model, rng=rng, close=until == ModelStage.CLOSED)
     return added

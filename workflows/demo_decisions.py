@@ -2,14 +2,15 @@
 
 Through the real services (`workflows.decision_flow`): the decision is numbered at issue, its
 PDF drawn and hashed, and the covered tasks settled at once (the demo runs without a worker).
-The first seeding also amends one model's classification and revokes another's recognition,
-so that the decision pages show every kind of decision and the links between them.
+One model's classification is amended once per campaign, and the models the demo takes to
+REVOKED get a revocation decision, so that the decision pages show every kind of decision and
+the links between them.
 """
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from recognition.models import Classification, DecisionKind, MovementModel, RecognitionDecision
+from recognition.models import Classification, DecisionKind, ModelStage, MovementModel, RecognitionDecision
 from recognition.services.decisions import decision_scan_upload, live_entries
 
 from .decision_flow import decision_amend_for, decision_issue_for, decision_revoke_for, decision_tasks_settle
@@ -23,16 +24,20 @@ DEMO_BASES = [
 DEMO_SCAN = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-def demo_decisions_issue(*, cast, models: list[MovementModel]) -> list[MovementModel]:
-    """Issue one decision for `models`; returns those still recognised (one may be revoked for the demo)."""
-    if not models:
+def demo_decisions_issue(*, cast, awaiting: list[tuple[MovementModel, str]]) -> list[tuple[MovementModel, str]]:
+    """Issue one decision for the awaiting models (model, stage the demo takes it to).
+
+    Those meant to end REVOKED get a revocation decision; the first other one's classification is
+    amended once per campaign. Returns the pairs whose replication the demo goes on to track.
+    """
+    if not awaiting:
         return []
     chair = cast.users["truongban"]
     today = timezone.localdate()
     decision = decision_issue_for(
         user=chair,
         campaign=cast.campaign,
-        model_ids=[model.pk for model in models],
+        model_ids=[model.pk for model, _until in awaiting],
         signed_on=today,
         signer_title="Trưởng Ban",
         bases=[line.format(year=cast.campaign.year) for line in DEMO_BASES],
@@ -44,27 +49,27 @@ def demo_decisions_issue(*, cast, models: list[MovementModel]) -> list[MovementM
         upload=SimpleUploadedFile(f"quyet-dinh-{decision.sequence_number}-ban-ky.pdf", DEMO_SCAN),
         uploaded_by=chair,
     )
-    corrected = RecognitionDecision.objects.filter(
-        campaign=cast.campaign, kind__in=[DecisionKind.AMENDMENT, DecisionKind.REVOCATION]
-    ).exists()
-    if corrected or len(models) < 3:
-        return models
-    amended, revoked = models[0], models[1]
-    current = live_entries([amended.pk])[amended.pk].classification
-    swapped = Classification.RECOGNISED if current == Classification.OUTSTANDING else Classification.OUTSTANDING
-    decision_amend_for(
-        user=chair,
-        decision=decision,
-        signed_on=today,
-        reason="Rà soát lại biên bản chấm điểm của Hội đồng: xếp loại ghi nhầm.",
-        classifications={amended.pk: swapped},
-    )
-    revocation = decision_revoke_for(
-        user=chair,
-        decision=decision,
-        signed_on=today,
-        reason="Đơn vị báo cáo mô hình đã ngừng hoạt động từ trước khi xét công nhận.",
-        model_ids=[revoked.pk],
-    )
-    decision_tasks_settle(decision_id=revocation.pk)
-    return [model for model in models if model.pk != revoked.pk]
+    going_on = [(model, until) for model, until in awaiting if until != ModelStage.REVOKED]
+    amended_already = RecognitionDecision.objects.filter(campaign=cast.campaign, kind=DecisionKind.AMENDMENT).exists()
+    if going_on and not amended_already:
+        amended = going_on[0][0]
+        current = live_entries([amended.pk])[amended.pk].classification
+        swapped = Classification.RECOGNISED if current == Classification.OUTSTANDING else Classification.OUTSTANDING
+        decision_amend_for(
+            user=chair,
+            decision=decision,
+            signed_on=today,
+            reason="Rà soát lại biên bản chấm điểm của Hội đồng: xếp loại ghi nhầm.",
+            classifications={amended.pk: swapped},
+        )
+    revoked = [model.pk for model, until in awaiting if until == ModelStage.REVOKED]
+    if revoked:
+        revocation = decision_revoke_for(
+            user=chair,
+            decision=decision,
+            signed_on=today,
+            reason="Đơn vị báo cáo mô hình đã ngừng hoạt động từ trước khi xét công nhận.",
+            model_ids=revoked,
+        )
+        decision_tasks_settle(decision_id=revocation.pk)
+    return going_on
