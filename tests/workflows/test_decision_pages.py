@@ -9,6 +9,7 @@ from recognition.roles import Role
 from tests.factories import user_with_role
 from tests.recognition.audit_support import recognise
 from tests.workflows.test_decision_flow import awaiting
+from tests.workflows.views_support import open_task, task_url
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,15 @@ def test_the_submitting_unit_sees_the_decision_that_recognised_its_model(client,
     client.force_login(world.submitter)
     assert client.get(f"/decisions/{decision.pk}/").status_code == 200
     assert "Ký quyết định thu hồi" not in client.get(f"/decisions/{decision.pk}/").content.decode()
+
+
+def test_the_recognise_task_page_asks_no_number_and_links_to_the_assembly_with_the_model(client, world, dossier):
+    model = awaiting(world, dossier, "Hũ gạo tình thương")
+    task = open_task(model, "recognise")
+    client.force_login(world.chair)
+    client.post(task_url(task, "assign"))
+    page = client.get(task_url(task, "execute")).content.decode()
+    assert 'name="decision_number"' not in page
+    assert f'href="/decisions/campaigns/{world.campaign.pk}/assemble/?model={model.pk}"' in page
+    assembly = client.get(f"/decisions/campaigns/{world.campaign.pk}/assemble/?model={model.pk}").content.decode()
+    assert f'value="{model.pk}" aria-label="Hũ gạo tình thương" checked' in assembly
