@@ -66,3 +66,30 @@ def test_two_issues_of_one_model_at_once_one_wins_the_other_is_told_and_its_numb
         signed_on=timezone.localdate(),
     )
     assert following.number == "2-QĐ/BCĐ"
+
+
+def test_the_database_refuses_edits_of_an_issued_decision_but_takes_its_scan(settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import DatabaseError, transaction
+
+    from recognition.models import DecisionEntry
+    from recognition.services.decisions import decision_scan_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    campaign = CampaignFactory()
+    signer = UserFactory()
+    decision = _issuing(campaign, [_awaiting(campaign, "Tổ dân vận")], signer)()
+    for edit in (
+        lambda: RecognitionDecision.objects.filter(pk=decision.pk).update(summary="Sửa"),
+        lambda: DecisionEntry.objects.filter(decision=decision).delete(),
+        lambda: DecisionEntry.objects.filter(decision=decision).update(classification="outstanding"),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            edit()
+    decision_scan_upload(decision=decision, upload=SimpleUploadedFile("ban-ky.pdf", b"%PDF-1.4 x"), uploaded_by=signer)
+    decision.refresh_from_db()
+    assert (decision.summary, decision.entries.get().classification) == (
+        f"Về việc công nhận mô hình, điển hình “Dân vận khéo” năm {campaign.year}",
+        "recognised",
+    )
+    assert decision.signed_scan_sha256 != ""
