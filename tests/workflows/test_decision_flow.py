@@ -115,3 +115,20 @@ def test_a_revocation_cancels_the_running_replication_of_its_models(world, dossi
     assert open_nodes(model) == []
     assert model.process.status == PROCESS.CANCELED
     assert decision_tasks_settle(decision_id=revocation.pk) == 0
+
+
+def test_the_sweep_publishes_again_the_decisions_still_unsettled_a_while_after_issue(world, dossier, monkeypatch):
+    import workflows.decision_flow as decision_flow
+
+    published = []
+    monkeypatch.setattr(decision_flow, "_publish", published.append)
+    model = awaiting(world, dossier, "Hũ gạo tình thương")
+    decision = decision_issue_for(
+        user=world.chair, campaign=world.campaign, model_ids=[model.pk], signed_on=timezone.localdate()
+    )
+    assert decisions_settle_pending() == []  # just issued: its own message is on its way
+    later = timezone.now() + decision_flow.SWEEP_AFTER
+    assert decisions_settle_pending(now=later) == [decision.pk]
+    assert published == [decision.pk]
+    decision_tasks_settle(decision_id=decision.pk)
+    assert decisions_settle_pending(now=later) == []
