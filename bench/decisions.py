@@ -3,9 +3,10 @@
     python -m bench.decisions [--models 2500] [--keep]
 
 The data set is built in bulk (models at stage RECOGNITION with a passing council result and
-the head of their audit chain, as registration leaves it; no lifecycles are run), then `recognition.services.decisions.decision_issue` is timed: the
-checks, the number from the sequence, the PDF drawn and hashed, 2,500 annex rows, 2,500
-stage moves with their audit records and the DECISION_ISSUED record, in one transaction.
+the head of their audit chain, as registration leaves it; no lifecycles are run), then
+`recognition.services.decisions.decision_issue` is timed: the checks, the number from the
+sequence, the PDF drawn and hashed, 2,500 annex rows, 2,500 stage moves with their audit
+records and the DECISION_ISSUED record, in one transaction.
 Target: ≤ 10 s. The database is a throwaway one, as for `bench.lifecycle`.
 """
 
