@@ -5,8 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS, STATUS
 
+from procedures.services import draft_create, draft_update, national_version_ensure, version_publish
 from recognition.models import AuditEvent, ModelStage, RecognitionDecision
 from tests.recognition.audit_support import check, evaluate, recognise, register, survey
+from tests.workflows.migration_support import version_published
 from workflows.decision_flow import (
     decision_issue_for,
     decision_revoke_for,
@@ -132,3 +134,24 @@ def test_the_sweep_publishes_again_the_decisions_still_unsettled_a_while_after_i
     assert published == [decision.pk]
     decision_tasks_settle(decision_id=decision.pk)
     assert decisions_settle_pending(now=later) == []
+
+
+def test_the_pinned_version_decides_who_signs_and_the_number_format(world, dossier):
+    version = version_published(
+        world, national_version_ensure(), stages={"recognise": {"performer_role": "standing_body"}}
+    )
+    draft_spec = {**version.spec, "decision_number_format": "{number:02d}/QĐ-UBND"}
+    draft = draft_create(definition=version.definition, author=world.admin, based_on=version)
+    draft_update(version=draft, spec_data=draft_spec, author=world.admin)
+    version_publish(version=draft, actor=world.admin, reason="Ủy ban ký theo thể thức hành chính.")
+    model = awaiting(world, dossier, "Hũ gạo tình thương")
+    assert model.process.procedure_version_id == draft.pk
+
+    with pytest.raises(PermissionDenied):
+        decision_issue_for(
+            user=world.chair, campaign=world.campaign, model_ids=[model.pk], signed_on=timezone.localdate()
+        )
+    decision = decision_issue_for(
+        user=world.standing_body, campaign=world.campaign, model_ids=[model.pk], signed_on=timezone.localdate()
+    )
+    assert decision.number == "01/QĐ-UBND"
