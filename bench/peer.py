@@ -31,7 +31,7 @@ from viewflow.workflow.status import STATUS
 
 from recognition.models import Aggregation, Criterion, MovementModel
 from recognition.services.audit import audit_suspended
-from recognition.services.decisions import model_recognise
+from recognition.services.decisions import decision_issue
 from recognition.services.registration import model_register
 from recognition.services.replication import model_close, replication_record
 from recognition.services.review import council_score_submit, dossier_review_record, evaluation_tally
@@ -112,10 +112,10 @@ def _evaluate(movement_model, user, form, tally):
 
 
 def _recognise(movement_model, user, form, tally):
-    model_recognise(
-        movement_model=movement_model,
+    decision_issue(
+        campaign=movement_model.campaign,
+        model_ids=[movement_model.pk],
         signer=user,
-        number=form.cleaned_data["decision_number"],
         signed_on=form.cleaned_data["signed_on"],
     )
 

@@ -33,6 +33,7 @@ class Transition:
 
 CASE_END_TITLE = gettext_lazy("kết thúc hồ sơ")
 APPROVAL_RETURN_TITLE = gettext_lazy("trả lại hồ sơ từ bước phê duyệt")
+REVOKE_TITLE = gettext_lazy("thu hồi quyết định công nhận")
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("dossier_accept", ModelStage.REGISTERED, ModelStage.SURVEY, gettext_lazy("chấp nhận hồ sơ")),
@@ -51,6 +52,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("tally_reject", ModelStage.EVALUATION, ModelStage.REJECTED, gettext_lazy("tổng hợp điểm: không đạt")),
     Transition("recognise", ModelStage.RECOGNITION, ModelStage.REPLICATION, gettext_lazy("ký quyết định công nhận")),
     Transition("close", ModelStage.REPLICATION, ModelStage.CLOSED, gettext_lazy("kết thúc theo dõi nhân rộng")),
+    # A revocation decision withdraws the recognition, while replication is tracked or after.
+    *(
+        Transition("revoke", source, ModelStage.REVOKED, REVOKE_TITLE)
+        for source in (ModelStage.REPLICATION, ModelStage.CLOSED)
+    ),
     # Ending a case with a reason: an inserted approval step rejects, a survey's
     # "do not recommend" ends the case where the procedure says so, or the standing
     # body or the council's chair ends it (recognition.services.council.case_end).
@@ -83,7 +89,7 @@ class StageMoveRefused(ValidationError):
 
 
 def transitions_from(current: str) -> list[Transition]:
-    """The moves allowed from a stage, in table order (none from CLOSED and REJECTED)."""
+    """The moves allowed from a stage, in table order (none from REJECTED and REVOKED)."""
     return [t for t in TRANSITIONS if t.source == current]
 
 

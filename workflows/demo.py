@@ -22,7 +22,6 @@ from recognition.models import (
     Level,
     ModelStage,
     MovementModel,
-    RecognitionDecision,
     Unit,
     UnitKind,
     User,
@@ -30,6 +29,7 @@ from recognition.models import (
 from recognition.roles import Role
 from recognition.services.registration import dossier_snapshot
 
+from .demo_decisions import demo_decisions_issue
 from .flows import RecognitionFlow
 from .models import RecognitionTask
 from .services import registration_submit, task_claim, task_complete
@@ -111,6 +111,7 @@ STAGE_MIX = [
     (ModelStage.REPLICATION, 0.18),
     (ModelStage.CLOSED, 0.17),
     (ModelStage.REJECTED, 0.08),
+    (ModelStage.REVOKED, 0.02),
 ]
 
 
@@ -241,19 +242,8 @@ def demo_dossier(name: str, field: Field, rng: random.Random) -> dict:
     }
 
 
-DEMO_DECISION_NUMBER = "12-QĐ/BCĐ"
 # The share of dossiers returned once for more documents, then revised and accepted.
 REVISED_SHARE = 0.2
-
-
-def _demo_decision_day(cast: DemoCast) -> date:
-    """The signing day of the demo decision: the day it was first signed, so that seeding
-    again on a later day adds models to the same decision instead of being refused (an
-    issued decision only grows on its signing day)."""
-    existing = RecognitionDecision.objects.filter(
-        issuing_unit=cast.province, year=cast.campaign.year, number=DEMO_DECISION_NUMBER
-    ).first()
-    return existing.signed_on if existing else timezone.localdate()
 
 
 def _open_task(movement_model: MovementModel, node_name: str, user: User | None = None) -> RecognitionTask:
@@ -336,7 +326,10 @@ def _replicate(*, cast: DemoCast, movement_model: MovementModel, rng: random.Ran
 
 
 def lifecycle_drive(*, cast: DemoCast, movement_model: MovementModel, until: str, rng: random.Random) -> None:
-    """Carry a registered model forward, through the services the pages call, until it reaches `until`."""
+    """Carry a registered model forward, through the services the pages call, until it reaches `until`.
+
+    A model going past recognition stops there: one decision covers them all (demo_models_ensure).
+    """
     users = cast.users
     if until == ModelStage.REGISTERED:
         return
@@ -375,15 +368,7 @@ def lifecycle_drive(*, cast: DemoCast, movement_model: MovementModel, until: str
             user=users[member],
             data={**points, "comment": "Đạt yêu cầu."},
         )
-    if until in (ModelStage.REJECTED, ModelStage.RECOGNITION):
-        return
-    task_do(
-        movement_model=movement_model,
-        node_name="recognise",
-        user=users["truongban"],
-        data={"decision_number": DEMO_DECISION_NUMBER, "signed_on": _demo_decision_day(cast).isoformat()},
-    )
-    _replicate(cast=cast, movement_model=movement_model, rng=rng, close=until == ModelStage.CLOSED)
+    # Models going further wait for the decision the chair signs for all of them (demo_models_ensure).
 
 
 def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:
@@ -394,6 +379,7 @@ def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:
     stages = [stage for stage, _ in STAGE_MIX]
     weights = [weight for _, weight in STAGE_MIX]
     added = 0
+    awaiting: list[tuple[MovementModel, str]] = []
     for index in range(existing, count):
         name, field_code = MODEL_NAMES[index % len(MODEL_NAMES)]
         submitter = cast.submitters[index % len(cast.submitters)]
@@ -403,5 +389,9 @@ def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:
             submitted_by=submitter, campaign=cast.campaign, data=demo_dossier(name, fields[field_code], rng)
         )
         lifecycle_drive(cast=cast, movement_model=movement_model, until=until, rng=rng)
+        if until in (ModelStage.REPLICATION, ModelStage.CLOSED, ModelStage.REVOKED):
+            awaiting.append((movement_model, until))
         added += 1
+    for movement_model, until in demo_decisions_issue(cast=cast, awaiting=awaiting):
+        _replicate(cast=cast, movement_model=movement_model, rng=rng, close=until == ModelStage.CLOSED)
     return added

@@ -1,7 +1,7 @@
 """The demo's awards, made through the award services like the rest of the demo.
 
 The random demo scores rarely reach tiêu biểu (≥ 90), so three models are carried through
-the real flow with high scores and recognised in the demo decision; the standing body then
+the real flow with high scores and recognised by one decision of their own; the standing body then
 proposes two of them for a bằng khen, whose decision has come back, and the third for a
 giấy khen still waiting for the authority.
 """
@@ -13,7 +13,9 @@ from django.utils import timezone
 from recognition.models import AwardKind, AwardProposal, Field, MovementModel
 from recognition.services.awards import award_candidates, award_propose, award_record
 
-from .demo import DEMO_DECISION_NUMBER, DemoCast, _demo_decision_day, approval_steps_agree, demo_dossier, task_do
+from .decision_flow import decision_issue_for, decision_tasks_settle
+from .demo import DemoCast, approval_steps_agree, demo_dossier, task_do
+from .demo_decisions import DEMO_BASES, DEMO_RECIPIENTS
 from .services import registration_submit
 
 OUTSTANDING_MODELS = [
@@ -32,13 +34,26 @@ def demo_awards_ensure(*, cast: DemoCast) -> bool:
         return False
     rng = random.Random(2028)
     fields = {field.code: field for field in Field.objects.all()}
+    outstanding = []
     for index, (name, field_code) in enumerate(OUTSTANDING_MODELS):
         movement_model = registration_submit(
             submitted_by=cast.submitters[(index * 7) % len(cast.submitters)],
             campaign=cast.campaign,
             data=demo_dossier(name, fields[field_code], rng),
         )
-        _recognise_as_outstanding(cast=cast, movement_model=movement_model)
+        _evaluate_as_outstanding(cast=cast, movement_model=movement_model)
+        outstanding.append(movement_model)
+    # One decision recognises the three (numbered at issue), and their recognise tasks are settled.
+    decision = decision_issue_for(
+        user=cast.users["truongban"],
+        campaign=cast.campaign,
+        model_ids=[model.pk for model in outstanding],
+        signed_on=timezone.localdate(),
+        signer_title="Trưởng Ban",
+        bases=[line.format(year=cast.campaign.year) for line in DEMO_BASES],
+        recipients=DEMO_RECIPIENTS,
+    )
+    decision_tasks_settle(decision_id=decision.pk)
 
     standing_body = cast.users["thuongtruc"]
     candidates = list(award_candidates(campaign=cast.campaign).filter(name__in=[n for n, _ in OUTSTANDING_MODELS]))
@@ -67,7 +82,7 @@ def demo_awards_ensure(*, cast: DemoCast) -> bool:
     return True
 
 
-def _recognise_as_outstanding(*, cast: DemoCast, movement_model: MovementModel) -> None:
+def _evaluate_as_outstanding(*, cast: DemoCast, movement_model: MovementModel) -> None:
     users = cast.users
     task_do(
         movement_model=movement_model, node_name="check_dossier", user=users["thuongtruc"], data={"decision": "accept"}
@@ -90,9 +105,3 @@ def _recognise_as_outstanding(*, cast: DemoCast, movement_model: MovementModel) 
             user=users[member],
             data={**{f"criterion_{code}": 19 for code in CRITERIA}, "comment": "Tiêu biểu, nên nhân rộng."},
         )
-    task_do(
-        movement_model=movement_model,
-        node_name="recognise",
-        user=users["truongban"],
-        data={"decision_number": DEMO_DECISION_NUMBER, "signed_on": _demo_decision_day(cast).isoformat()},
-    )

@@ -7,6 +7,7 @@ Every form takes `movement_model` and `user` keyword arguments, and exposes
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from recognition.forms import DossierForm, MultipleFileField
@@ -115,11 +116,24 @@ class CouncilScoreForm(TaskForm):
 
 
 class RecognitionForm(TaskForm):
-    decision_number = forms.CharField(
-        label=_("Số quyết định"), max_length=50, help_text=_("Ví dụ: 12-QĐ/BCĐ hoặc 12/QĐ-UBND.")
-    )
+    """Sign a decision for this model alone; the number is allocated when it is issued.
+
+    A decision covering many models is assembled on the decisions page.
+    """
+
     signed_on = forms.DateField(label=_("Ngày ký"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
     summary = forms.CharField(label=_("Trích yếu"), max_length=500, required=False)
+
+    def __init__(self, *args, movement_model, user, **kwargs):
+        super().__init__(*args, movement_model=movement_model, user=user, **kwargs)
+        assembly = reverse("decisions:assemble", args=[movement_model.campaign_id])
+        self.fields["signed_on"].help_text = format_html(
+            '{} <a href="{}?model={}">{}</a>',
+            _("Số quyết định được cấp khi ban hành. Quyết định cho riêng mô hình này; để gộp nhiều mô hình:"),
+            assembly,
+            movement_model.pk,
+            _("lập quyết định cho nhiều mô hình"),
+        )
 
 
 class UnitPickerWidget(forms.TextInput):

@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError
 from procedures.dossier import dossier_problems
 from recognition.models import ReReviewOutcome
 from recognition.services.approvals import approval_opinion_record
-from recognition.services.decisions import model_recognise
 from recognition.services.registration import dossier_snapshot, model_revise
 from recognition.services.replication import adoption_report, model_close
 from recognition.services.rereview import rereview_complete
 from recognition.services.review import council_score_submit, dossier_review_record, survey_report_submit
 
 from . import forms
+from .decision_flow import decision_issue_for
 from .performers import process_spec
 
 
@@ -82,13 +82,16 @@ def _evaluate(*, movement_model, user, form):
 
 
 def _recognise(*, movement_model, user, form):
-    model_recognise(
-        movement_model=movement_model,
-        signer=user,
-        number=form.cleaned_data["decision_number"],
+    """This model alone gets a decision; its number is allocated at issue (many models: the decisions page)."""
+    decision_issue_for(
+        user=user,
+        campaign=movement_model.campaign,
+        model_ids=[movement_model.pk],
         signed_on=form.cleaned_data["signed_on"],
         summary=form.cleaned_data.get("summary", ""),
     )
+    # The issue moved the stage on this very instance's row: read it back for the task's record.
+    movement_model.refresh_from_db(fields=["stage", "updated_at"])
 
 
 def _replicate(*, movement_model, user, form):

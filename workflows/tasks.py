@@ -6,9 +6,11 @@ The beat schedule (settings.CELERY_BEAT_SCHEDULE) sends `deadlines.scan` and
 
 from celery import shared_task
 from django.db import DatabaseError
+from viewflow.workflow.exceptions import FlowLockFailed
 
 from .deadlines.firing import deadline_slots_fire
 from .deadlines.scan import deadline_scan
+from .decision_flow import SETTLE_TASK, decision_tasks_settle, decisions_settle_pending
 from .procedure_migration import MIGRATION_TASK, migration_run_execute
 
 RETRY = {
@@ -55,3 +57,15 @@ def migration_run_task(run_id: int) -> dict:
     """Move a run's processes to the target version in chunks (progress saved on the run's row)."""
     run = migration_run_execute(run_id=run_id)
     return {"done": run.done, "failed": run.failed}
+
+
+@shared_task(name=SETTLE_TASK, **{**RETRY, "autoretry_for": (DatabaseError, ConnectionError, FlowLockFailed)})
+def decision_tasks_settle_task(decision_id: int) -> int:
+    """Complete (or, for a revocation, cancel) the open tasks of the models a decision covers."""
+    return decision_tasks_settle(decision_id=decision_id)
+
+
+@shared_task(name="decisions.settle_pending", **RETRY)
+def decisions_settle_pending_task() -> int:
+    """The beat's sweep: publish again the decisions whose tasks are not settled yet."""
+    return len(decisions_settle_pending())

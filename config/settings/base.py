@@ -182,6 +182,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "deadlines-scan": {"task": "deadlines.scan", "schedule": 60.0, "options": {"expires": 55}},
     "workflow-timers": {"task": "workflows.timers", "schedule": 60.0, "options": {"expires": 55}},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    "decisions-settle-pending": {"task": "decisions.settle_pending", "schedule": 60.0, "options": {"expires": 55}},
     "notifications-digest": {
         "task": "notifications.digest",
         "schedule": crontab(hour=env.int("KHEO_DIGEST_HOUR", default=7), minute=0),

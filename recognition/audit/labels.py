@@ -12,6 +12,7 @@ from recognition.models import (
     ApprovalOutcome,
     AwardKind,
     Classification,
+    DecisionKind,
     ModelStage,
     ReplicationStatus,
     ReReviewOutcome,
@@ -121,6 +122,10 @@ VALUE_LABELS = {
     "evidence": _("Tệp minh chứng"),
     "no_longer_effective_since": _("Không còn hiệu quả từ ngày"),
     "rereview_outcome": _("Kết luận rà soát"),
+    "decision_kind": _("Loại quyết định"),
+    "models_count": _("Số mô hình trong quyết định"),
+    "pdf_sha256": _("Mã băm tệp PDF (SHA-256)"),
+    "scan_sha256": _("Mã băm bản quét (SHA-256)"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.
@@ -137,6 +142,9 @@ RECORD_ID_LABELS = {
     "replaced_by": _("Mã phiên bản thay thế"),
     "opinion": _("Mã ý kiến phê duyệt"),
     "rereview": _("Mã bản ghi rà soát hằng năm"),
+    "revokes": _("Mã quyết định bị thu hồi"),
+    "amends": _("Mã quyết định được sửa đổi"),
+    "revoked_by": _("Mã quyết định thu hồi"),
 }
 
 CHOICE_LABELS = {
@@ -158,6 +166,7 @@ CHOICE_LABELS = {
     "outcome": dict(ApprovalOutcome.choices),
     "classification": dict(Classification.choices),
     "award_kind": dict(AwardKind.choices),
+    "decision_kind": dict(DecisionKind.choices),
     "kind": {"model": _("Mô hình"), "exemplar": _("Điển hình")},
     "collective_kind": {"collective": _("Tập thể"), "individual": _("Cá nhân")},
     "aggregation": {

@@ -5,7 +5,7 @@ from .audit import AuditAction, AuditEvent
 from .awards import Award, AwardKind, AwardProposal, AwardProposalItem, AwardProposalStatus
 from .campaigns import Campaign
 from .council import CouncilClosure, CouncilRecusal
-from .decisions import DecisionEntry, RecognitionDecision
+from .decisions import DecisionEntry, DecisionImmutable, DecisionKind, DecisionStatus, RecognitionDecision
 from .dossiers import Attachment, CollectiveKind, ModelKind, ModelStage, MovementModel
 from .reference import Criterion, Field
 from .replication import REPLICATION_STATUS_ORDER, Replication, ReplicationStatus
@@ -43,6 +43,9 @@ __all__ = [
     "Criterion",
     "CriterionScore",
     "DecisionEntry",
+    "DecisionImmutable",
+    "DecisionKind",
+    "DecisionStatus",
     "DossierReview",
     "EvaluationResult",
     "Field",

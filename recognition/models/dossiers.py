@@ -28,6 +28,7 @@ class ModelStage(models.TextChoices):
     REPLICATION = "replication", _("Nhân rộng")
     CLOSED = "closed", _("Hoàn thành")
     REJECTED = "rejected", _("Không công nhận")
+    REVOKED = "revoked", _("Đã thu hồi công nhận")
 
 
 class MovementModel(models.Model):

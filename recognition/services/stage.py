@@ -1,9 +1,10 @@
 """Moving a model from one stage to the next: the only code that assigns `MovementModel.stage`."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from recognition.models import ModelStage, MovementModel, User
 from recognition.stage_machine import transition_check
@@ -53,3 +54,41 @@ def stage_move(
         movement_model.stage = previous
         raise
     return target
+
+
+def stage_move_many(
+    *,
+    movement_models: Iterable[MovementModel],
+    transition: str,
+    action: str,
+    actor: User | None = None,
+    system_actor: str = "",
+    reason: str = "",
+    payload_for: Callable[[MovementModel], dict[str, Any] | None] = lambda movement_model: None,
+) -> None:
+    """`stage_move` for many models in one step (one decision lists thousands): one UPDATE per target.
+
+    Precondition: inside the caller's transaction, with the models' rows locked
+    (SELECT ... FOR UPDATE) and read under that lock, so the stages checked are current.
+    Every move is checked against the transition table before anything is written
+    (StageMoveRefused names the first refused); each model gets its own audit record
+    (`payload_for(model)`), as with `stage_move`.
+    """
+    models = list(movement_models)
+    targets = {movement_model.pk: transition_check(movement_model.stage, transition) for movement_model in models}
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        for target in set(targets.values()):
+            ids = [pk for pk, value in targets.items() if value == target]
+            MovementModel.objects.filter(pk__in=ids).update(stage=target, updated_at=now)
+        for movement_model in models:
+            movement_model.stage = targets[movement_model.pk]
+            movement_model.updated_at = now
+            audit_record(
+                action=action,
+                actor=actor,
+                system_actor=system_actor,
+                movement_model=movement_model,
+                reason=reason,
+                payload=payload_for(movement_model),
+            )

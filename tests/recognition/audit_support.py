@@ -16,7 +16,6 @@ CHECK_RETURN = ["task_claimed", "task_started", "dossier_returned", "task_comple
 REVISE = ["task_started", "dossier_edited", "task_completed", "task_created"]  # assigned to the submitter
 SURVEY = ["task_claimed", "task_started", "survey_reported", "task_completed"] + ["task_created"] * 3
 EVALUATE = ["task_started", "evaluation_scored", "task_completed"]  # seats are assigned to members
-RECOGNISE = ["task_claimed", "task_started", "decision_issued", "model_recognised", "task_completed", "task_created"]
 # The new adoption's follow-up task (workflows.followups) is created before the tracking closes.
 REPLICATE_AND_CLOSE = [
     "task_claimed",
@@ -26,6 +25,7 @@ REPLICATE_AND_CLOSE = [
     "process_finished",
     "task_completed",
 ]
+RECOGNISE = ["task_claimed", "task_started", "model_recognised", "task_completed", "task_created"]
 
 
 def register(world, dossier, **overrides):

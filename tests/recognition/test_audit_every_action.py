@@ -27,6 +27,7 @@ from recognition.models.audit import AuditDigest
 from recognition.roles import Role
 from recognition.services.audit import audit_digest_seal, audit_record
 from recognition.services.awards import award_propose, award_record
+from recognition.services.decisions import decision_scan_upload
 from recognition.views.audit import SearchView
 from tests.factories import user_with_role
 from tests.notifications.support import open_task
@@ -35,6 +36,7 @@ from tests.workflows.followups_support import follow_up_do, open_follow_up
 from workflows.council import case_end_request, council_close
 from workflows.deadlines.firing import deadline_slots_fire
 from workflows.deadlines.scan import deadline_scan
+from workflows.decision_flow import decision_amend_for, decision_revoke_for
 from workflows.demo import task_do
 from workflows.flows import RecognitionFlow
 from workflows.followups import rereviews_open_due
@@ -185,7 +187,7 @@ def trail(world, dossier, settings, client, tmp_path):
         movement_model=recognised,
         node_name="recognise",
         user=world.chair,
-        data={"decision_number": "7-QĐ/BCĐ", "signed_on": timezone.localdate().isoformat()},
+        data={"signed_on": timezone.localdate().isoformat()},
     )
     _replicate(world, recognised, status="planned", close=False)
     _replicate(world, recognised, status="implementing", close=True)
@@ -213,6 +215,18 @@ def trail(world, dossier, settings, client, tmp_path):
         authority="Chủ tịch Ủy ban nhân dân thành phố Cần Thơ",
         kind=AwardKind.DIPLOMA_OF_MERIT,
     )
+    # The decision's life after issue: its signed scan, an amendment, then a revocation (new decisions).
+    decision_scan_upload(decision=decision, upload=SimpleUploadedFile("ban-ky.pdf", PDF_BYTES), uploaded_by=world.chair)
+    amendment = decision_amend_for(
+        user=world.chair,
+        decision=decision,
+        signed_on=timezone.localdate(),
+        reason="Nhầm xếp loại.",
+        classifications={recognised.pk: "outstanding"},
+    )
+    decision_revoke_for(
+        user=world.chair, decision=amendment, signed_on=timezone.localdate(), reason="Quyết định ghi sai tên đơn vị."
+    )
 
     rejected = register(world, dossier, name="Tổ dân vận")
     check(world, rejected, accept=True)
@@ -235,13 +249,6 @@ def trail(world, dossier, settings, client, tmp_path):
             actor=world.admin,
             movement_model=cancelled,
             payload={"node": "check_dossier"},
-        )
-        audit_record(
-            action=AuditAction.DECISION_REVOKED,
-            actor=world.chair,
-            movement_model=recognised,
-            reason="Quyết định ghi sai tên đơn vị.",
-            payload={"decision": decision.pk, "number": "7-QĐ/BCĐ", "signed_on": decision.signed_on.isoformat()},
         )
         audit_record(
             action=AuditAction.REFERENCE_DELETED,
@@ -380,11 +387,18 @@ def test_timeline_and_pdf_of_every_model_render_in_vietnamese(client, world, tra
     assert ("Xếp loại", "Công nhận") in passed.values
     members = dict(passed.values)["Tổng điểm của từng thành viên"]
     assert members.startswith(f"{world.council[0].get_full_name()} (hoidong1): 80")
-    issued = by_action["decision_issued"][0]
-    assert ("Số quyết định", "7-QĐ/BCĐ") in issued.values
-    assert ("Mã quyết định", f"#{RecognitionDecision.objects.get().pk}") in issued.values
-    revoked = by_action["decision_revoked"][0]
-    assert (revoked.action, revoked.reason) == ("Thu hồi quyết định", "Quyết định ghi sai tên đơn vị.")
+    decision = RecognitionDecision.objects.get(kind="recognition")
+    recognised_entry = by_action["model_recognised"][0]
+    assert ("Số quyết định", "1-QĐ/BCĐ") in recognised_entry.values
+    assert ("Mã quyết định", f"#{decision.pk}") in recognised_entry.values
+    amended = by_action["decision_amended"][0]
+    assert (amended.action, amended.reason) == ("Sửa đổi quyết định", "Nhầm xếp loại.")
+    assert ("Mã quyết định được sửa đổi", f"#{decision.pk}") in amended.values
+    revoked = by_action["recognition_revoked"][0]
+    assert (revoked.action, revoked.reason) == ("Thu hồi công nhận mô hình", "Quyết định ghi sai tên đơn vị.")
+    issued = AuditEvent.objects.filter(action="decision_issued").order_by("pk")
+    assert [event.payload["number"] for event in issued] == ["1-QĐ/BCĐ", "2-QĐ/BCĐ", "3-QĐ/BCĐ"]
+    assert issued[0].payload["pdf_sha256"] == decision.pdf_sha256
     edited = by_action["dossier_edited"][0]
     assert edited.changes == [("7a. Kinh phí (đồng)", "—", "7000000")]
     surveyed = by_action["survey_reported"][0]

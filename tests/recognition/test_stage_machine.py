@@ -30,6 +30,8 @@ ALLOWED = {
     ("tally_reject", "evaluation"): "rejected",
     ("recognise", "recognition"): "replication",
     ("close", "replication"): "closed",
+    ("revoke", "replication"): "revoked",
+    ("revoke", "closed"): "revoked",
     ("case_end", "registered"): "rejected",
     ("case_end", "returned"): "rejected",
     ("case_end", "survey"): "rejected",
@@ -77,17 +79,21 @@ def test_a_refusal_names_the_move_the_stage_and_what_is_allowed():
     ]
 
 
-@pytest.mark.parametrize("current", [ModelStage.CLOSED, ModelStage.REJECTED])
+@pytest.mark.parametrize("current", [ModelStage.REJECTED, ModelStage.REVOKED])
 def test_a_finished_case_refuses_every_move_saying_it_is_finished(current):
     for name in NAMES:
         with pytest.raises(StageMoveRefused) as error:
             transition_check(current, name)
         assert error.value.messages[0].endswith(f"“{ModelStage(current).label}”, đã kết thúc quy trình.")
+
+
+def test_a_closed_case_can_only_have_its_recognition_revoked():
+    assert [t.name for t in transitions_from(ModelStage.CLOSED)] == ["revoke"]
     with pytest.raises(StageMoveRefused) as error:
         transition_check(ModelStage.CLOSED, "close")
     assert error.value.messages == [
-        "Không thực hiện được bước “kết thúc theo dõi nhân rộng”: mô hình đang ở giai đoạn “Hoàn thành”, "
-        "đã kết thúc quy trình."
+        "Không thực hiện được bước “kết thúc theo dõi nhân rộng”: mô hình đang ở giai đoạn “Hoàn thành”. "
+        "Từ giai đoạn này chỉ được: thu hồi quyết định công nhận (→ Đã thu hồi công nhận)."
     ]
 
 

@@ -262,6 +262,7 @@ def test_beat_runs_the_scan_the_viewflow_timers_and_the_outbox_sweep_every_minut
         "workflow-timers": ("workflows.timers", 60.0, 55),
         "notifications-sweep": ("notifications.sweep", 60.0, 55),
         "audit-tree-append": ("recognition.audit.tasks.audit_tree_append_task", 60.0, 55),
+        "decisions-settle-pending": ("decisions.settle_pending", 60.0, 55),
     }
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         task = app.tasks[entry["task"]]

@@ -16,6 +16,7 @@ from recognition.models import (
     CouncilRecusal,
     ModelStage,
     MovementModel,
+    RecognitionDecision,
     Replication,
     ReReview,
     User,
@@ -31,7 +32,8 @@ DEMO_MODELS = 10
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the decisions' PDFs and scans
     call_command("seed_demo", models=DEMO_MODELS, stdout=io.StringIO())
     return list(MovementModel.objects.order_by("pk"))
 
@@ -202,3 +204,23 @@ def test_the_council_pages_of_the_demo_open(client, demo):
     assert client.get(f"/api/v1/council/campaigns/{campaign.pk}/").status_code == 200
     client.force_login(User.objects.get(username="kiemtra"))
     assert client.get(f"/models/{closed.pk}/council/explanation/").status_code == 200
+
+
+def test_every_decision_page_of_the_demo_opens_for_the_chair(client, demo):
+    chair = User.objects.get(username="truongban")
+    client.force_login(chair)
+    decisions = list(RecognitionDecision.objects.order_by("pk"))
+    assert [decision.kind for decision in decisions] == ["recognition", "amendment", "revocation"]
+    assert client.get("/decisions/").status_code == 200
+    assert client.get(f"/decisions/campaigns/{decisions[0].campaign_id}/assemble/").status_code == 200
+    for decision in decisions:
+        for url in (
+            f"/decisions/{decision.pk}/",
+            f"/decisions/{decision.pk}/pdf/",
+            f"/api/v1/decisions/{decision.pk}/",
+        ):
+            assert client.get(url).status_code == 200, url
+    entry = decisions[0].entries.first()
+    assert client.get(f"/decisions/{decisions[0].pk}/certificates/{entry.movement_model_id}/").status_code == 200
+    assert client.get(f"/decisions/{decisions[0].pk}/scan/file/").status_code == 200
+    assert ModelStage.REVOKED in {model.stage for model in MovementModel.objects.all()}

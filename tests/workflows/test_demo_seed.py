@@ -13,10 +13,11 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.mark.django_db
-def test_seed_twice_on_different_days_grows_the_same_decision():
+def test_seed_twice_on_different_days_adds_one_decision_for_the_new_models(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     with time_machine.travel(datetime(2026, 11, 21, 10, 0, tzinfo=VN), tick=False):
         call_command("seed_demo", models=16, stdout=open("/dev/null", "w"))
-        first_day_entries = DecisionEntry.objects.count()
+        first_day_entries = DecisionEntry.objects.filter(decision__kind="recognition").count()
     with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=VN), tick=False):
         call_command("seed_demo", models=32, stdout=open("/dev/null", "w"))
         call_command("seed_demo", models=32, stdout=open("/dev/null", "w"))
@@ -24,8 +25,12 @@ def test_seed_twice_on_different_days_grows_the_same_decision():
     # 32 in the province's campaign, 3 in the commune's (workflows.demo_council).
     assert MovementModel.objects.count() == 35
     assert User.objects.filter(username="donvi").count() == 1
-    decision = RecognitionDecision.objects.get()
-    assert decision.number == "12-QĐ/BCĐ"
-    assert decision.signed_on.isoformat() == "2026-11-21"
+    decisions = list(RecognitionDecision.objects.order_by("pk").values_list("number", "kind", "signed_on"))
+    assert [(number, kind, day.isoformat()) for number, kind, day in decisions] == [
+        ("1-QĐ/BCĐ", "recognition", "2026-11-21"),
+        ("2-QĐ/BCĐ", "amendment", "2026-11-21"),
+        ("3-QĐ/BCĐ", "revocation", "2026-11-21"),
+        ("4-QĐ/BCĐ", "recognition", "2026-11-23"),
+    ]
     assert first_day_entries > 0
-    assert decision.entries.count() > first_day_entries
+    assert DecisionEntry.objects.filter(decision__number="4-QĐ/BCĐ").count() > 0

@@ -162,8 +162,8 @@ TASK_COMPLETE_EXAMPLES = [
     ),
     OpenApiExample(
         "recognise",
-        summary="recognise: ký quyết định",
-        value={"decision_number": "12-QĐ/BCĐ", "signed_on": "2026-04-02", "summary": "Công nhận mô hình"},
+        summary="recognise: ký quyết định cho riêng mô hình này (số cấp khi ban hành)",
+        value={"signed_on": "2026-04-02", "summary": "Công nhận mô hình"},
         request_only=True,
     ),
     OpenApiExample(
