@@ -124,7 +124,6 @@ VALUE_LABELS = {
     "rereview_outcome": _("Kết luận rà soát"),
     "decision_kind": _("Loại quyết định"),
     "models_count": _("Số mô hình trong quyết định"),
-    "pdf_sha256": _("Mã băm tệp PDF (SHA-256)"),
     "scan_sha256": _("Mã băm bản quét (SHA-256)"),
 }
 
