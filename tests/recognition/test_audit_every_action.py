@@ -387,7 +387,7 @@ def test_timeline_and_pdf_of_every_model_render_in_vietnamese(client, world, tra
     assert ("Xếp loại", "Công nhận") in passed.values
     members = dict(passed.values)["Tổng điểm của từng thành viên"]
     assert members.startswith(f"{world.council[0].get_full_name()} (hoidong1): 80")
-    decision = RecognitionDecision.objects.get(kind="recognition")
+    decision = RecognitionDecision.objects.get(number="1-QĐ/BCĐ")
     recognised_entry = by_action["model_recognised"][0]
     assert ("Số quyết định", "1-QĐ/BCĐ") in recognised_entry.values
     assert ("Mã quyết định", f"#{decision.pk}") in recognised_entry.values
@@ -397,7 +397,7 @@ def test_timeline_and_pdf_of_every_model_render_in_vietnamese(client, world, tra
     revoked = by_action["recognition_revoked"][0]
     assert (revoked.action, revoked.reason) == ("Thu hồi công nhận mô hình", "Quyết định ghi sai tên đơn vị.")
     issued = AuditEvent.objects.filter(action="decision_issued").order_by("pk")
-    assert [event.payload["number"] for event in issued] == ["1-QĐ/BCĐ", "2-QĐ/BCĐ", "3-QĐ/BCĐ"]
+    assert [event.payload["number"] for event in issued] == ["1-QĐ/BCĐ", "2-QĐ/BCĐ", "3-QĐ/BCĐ", "4-QĐ/BCĐ"]
     assert issued[0].payload["pdf_sha256"] == decision.pdf_sha256
     edited = by_action["dossier_edited"][0]
     assert edited.changes == [("7a. Kinh phí (đồng)", "—", "7000000")]

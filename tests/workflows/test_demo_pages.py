@@ -210,7 +210,7 @@ def test_every_decision_page_of_the_demo_opens_for_the_chair(client, demo):
     chair = User.objects.get(username="truongban")
     client.force_login(chair)
     decisions = list(RecognitionDecision.objects.order_by("pk"))
-    assert [decision.kind for decision in decisions] == ["recognition", "amendment", "revocation"]
+    assert [decision.kind for decision in decisions] == ["recognition", "amendment", "revocation", "recognition"]
     assert client.get("/decisions/").status_code == 200
     assert client.get(f"/decisions/campaigns/{decisions[0].campaign_id}/assemble/").status_code == 200
     for decision in decisions:

@@ -30,7 +30,9 @@ def test_seed_twice_on_different_days_adds_one_decision_for_the_new_models(setti
         ("1-QĐ/BCĐ", "recognition", "2026-11-21"),
         ("2-QĐ/BCĐ", "amendment", "2026-11-21"),
         ("3-QĐ/BCĐ", "revocation", "2026-11-21"),
-        ("4-QĐ/BCĐ", "recognition", "2026-11-23"),
+        # The awards demo's three tiêu biểu models (workflows.demo_awards).
+        ("4-QĐ/BCĐ", "recognition", "2026-11-21"),
+        ("5-QĐ/BCĐ", "recognition", "2026-11-23"),
     ]
     assert first_day_entries > 0
-    assert DecisionEntry.objects.filter(decision__number="4-QĐ/BCĐ").count() > 0
+    assert DecisionEntry.objects.filter(decision__number="5-QĐ/BCĐ").count() > 0
