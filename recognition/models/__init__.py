@@ -5,6 +5,7 @@ from .audit import AuditAction, AuditEvent
 from .campaigns import Campaign
 from .decisions import DecisionEntry, RecognitionDecision
 from .dossiers import Attachment, CollectiveKind, ModelKind, ModelStage, MovementModel
+from .quotas import CampaignQuota
 from .reference import Criterion, Field
 from .replication import Replication, ReplicationStatus
 from .review import (
@@ -27,6 +28,7 @@ __all__ = [
     "AuditEvent",
     "Aggregation",
     "Campaign",
+    "CampaignQuota",
     "Classification",
     "CollectiveKind",
     "CouncilScore",

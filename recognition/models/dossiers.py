@@ -81,6 +81,29 @@ class MovementModel(models.Model):
     tracking_closed_at = models.DateTimeField(
         _("kết thúc theo dõi nhân rộng lúc"), null=True, blank=True, editable=False
     )
+    # --- Issue 11 (registration): on a unit's behalf, and nomination upward ---
+    # A unit without an account (most residential areas) is registered by its standing body
+    # or its Front: `unit` stays the registering unit, `submitted_by` the person, and
+    # `registered_by_unit` the body that acted, which also answers a returned dossier.
+    registered_on_behalf = models.BooleanField(_("đăng ký thay đơn vị"), default=False)
+    registered_by_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="models_registered_on_behalf",
+        verbose_name=_("đơn vị đăng ký thay"),
+    )
+    # The lower level's recognised model this one was nominated from (same unit, dossier copied).
+    nominated_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name=_("được đề nghị từ mô hình"),
+    )
+    # --- end issue 11 (registration) ---
     created_at = models.DateTimeField(_("ngày đăng ký"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
