@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recognition.models import Field, MovementModel
 from recognition.selectors import campaigns_open_for
-from recognition.services.registration import DOSSIER_FIELDS, units_registrable_on_behalf
+from recognition.services.registration import DOSSIER_FIELDS, unit_ancestors, units_registrable_on_behalf
 from recognition.validators import validate_attachment
 
 
@@ -35,8 +35,8 @@ class UnitChoiceField(forms.ModelChoiceField):
     """Units named with their parent, so two "Khu vực 1" of different communes are told apart."""
 
     def label_from_instance(self, unit):
-        parent = unit.get_parent() if not unit.is_root() else None
-        return f"{unit.name} — {parent.name}" if parent is not None else unit.name
+        ancestors = unit_ancestors(unit)
+        return f"{unit.name} — {ancestors[-1].name}" if ancestors else unit.name
 
 
 class DossierForm(forms.ModelForm):

@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from recognition.forms import DossierForm
 from recognition.models import Campaign, CollectiveKind, Field, ModelKind, MovementModel, Unit, User
 from recognition.names import name_normalise
-from recognition.services.registration import units_registrable_by
+from recognition.services.registration import unit_ancestors, units_registrable_by
 
 from .services import registration_submit
 
@@ -70,7 +70,7 @@ class ImportProblems(Exception):
 
 
 def _unit_label(unit: Unit) -> str:
-    return " / ".join([*(ancestor.name for ancestor in unit.get_ancestors()), unit.name])
+    return " / ".join([*(ancestor.name for ancestor in unit_ancestors(unit)), unit.name])
 
 
 def import_template(*, user: User) -> bytes:
@@ -176,7 +176,7 @@ class _UnitResolver:
             return False
         if len(parts) == 1:
             return True
-        names = [name_normalise(ancestor.name) for ancestor in unit.get_ancestors()]
+        names = [name_normalise(ancestor.name) for ancestor in unit_ancestors(unit)]
         return names[-(len(parts) - 1) :] == parts[:-1]
 
 

@@ -89,6 +89,13 @@ VALUE_LABELS = {
     "orphan_choices": _("Xử lý nhiệm vụ ở bước bị bỏ"),
     "task_units": _("Đơn vị xử lý mới của nhiệm vụ"),
     "spec_sha256": _("Dấu vân tay nội dung quy trình (SHA-256)"),
+    # Registration on a unit's behalf, duplicate names, nomination upward (issue 11)
+    "on_behalf": _("Đăng ký thay đơn vị"),
+    "registered_by_unit": _("Đơn vị đăng ký thay"),
+    "duplicates_confirmed": _("Đã xác nhận không trùng với mô hình"),
+    "source_campaign": _("Đợt của cấp dưới"),
+    "survey_reports": _("Báo cáo khảo sát của cấp dưới"),
+    "evaluation_results": _("Kết quả đánh giá của cấp dưới"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.
@@ -104,6 +111,8 @@ RECORD_ID_LABELS = {
     "version": _("Mã phiên bản quy trình"),
     "replaced_by": _("Mã phiên bản thay thế"),
     "opinion": _("Mã ý kiến phê duyệt"),
+    "nominated_from": _("Mã mô hình được đề nghị từ cấp dưới"),
+    "nomination": _("Mã mô hình ở đợt cấp trên"),
 }
 
 CHOICE_LABELS = {

@@ -31,6 +31,7 @@ class CampaignQuota(models.Model):
             models.CheckConstraint(
                 condition=models.Q(maximum__isnull=True) | models.Q(maximum__gte=models.F("minimum")),
                 name="campaign_quota_range_ordered",
+                violation_error_message=_("Số tối đa phải lớn hơn hoặc bằng số tối thiểu."),
             ),
         ]
 

@@ -109,9 +109,15 @@ def on_behalf_scope(body: Unit) -> Unit:
 
     The Front sits beside the residential areas under the commune, not above them.
     """
-    if body.kind == UnitKind.FATHERLAND_FRONT and not body.is_root():
-        return body.get_parent()
+    if body.kind == UnitKind.FATHERLAND_FRONT and body.depth > 1:
+        return Unit.objects.get(path=body.path[: -Unit.steplen])
     return body
+
+
+def unit_ancestors(unit: Unit) -> list[Unit]:
+    """The units above `unit`, the root first (read by path, one query)."""
+    paths = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
+    return list(Unit.objects.filter(path__in=paths).order_by("depth"))
 
 
 def _units_with_accounts() -> QuerySet:
@@ -141,6 +147,13 @@ def units_registrable_by(*, user: User) -> QuerySet[Unit]:
     if user.unit_id is not None and user.has_perm("recognition.register_model"):
         return (on_behalf | Unit.objects.filter(pk=user.unit_id)).order_by("path")
     return on_behalf
+
+
+def may_register(user: User) -> bool:
+    """Whether the user may register at all: for their own unit, or on some unit's behalf."""
+    if user.unit_id is None:
+        return False
+    return user.has_perm("recognition.register_model") or user.has_perm(on_behalf_permission(user.unit))
 
 
 def registration_unit_check(*, submitted_by: User, unit: Unit | None) -> tuple[Unit, bool]:
@@ -371,3 +384,51 @@ def model_revise(*, movement_model: MovementModel, revised_by: User, data: dict,
             extra_update_fields=data.keys(),
         )
     return movement_model
+
+
+# --- Editing quotas ----------------------------------------------------------------------------
+
+
+def may_edit_quotas(*, user: User, campaign: Campaign) -> bool:
+    """The standing body of the campaign's organising unit (or a superuser)."""
+    if user.is_superuser:
+        return True
+    return user.unit_id == campaign.organising_unit_id and user.has_perm("recognition.check_dossier")
+
+
+def campaign_quota_set(
+    *, campaign: Campaign, unit_kind: str, minimum: int, maximum: int | None, set_by: User
+) -> CampaignQuota:
+    """Create or change the quota of one unit kind in a campaign, with its audit record.
+
+    Raises PermissionDenied for anyone but the campaign's standing body, ValidationError
+    for a maximum below the minimum. Models already registered above a lowered maximum
+    stay registered: the maximum refuses only new registrations.
+    """
+    if not may_edit_quotas(user=set_by, campaign=campaign):
+        raise PermissionDenied(_("Chỉ cơ quan thường trực của đơn vị tổ chức đợt mới được sửa chỉ tiêu."))
+    with transaction.atomic():
+        quota = CampaignQuota.objects.select_for_update().filter(campaign=campaign, unit_kind=unit_kind).first()
+        before = {"minimum": quota.minimum, "maximum": quota.maximum} if quota else {}
+        quota = quota or CampaignQuota(campaign=campaign, unit_kind=unit_kind)
+        quota.minimum, quota.maximum = minimum, maximum
+        quota.full_clean()
+        quota.save()
+        after = {"minimum": quota.minimum, "maximum": quota.maximum}
+        if before != after:
+            audit_record(
+                action=AuditAction.REFERENCE_CHANGED if before else AuditAction.REFERENCE_ADDED,
+                actor=set_by,
+                payload={
+                    "model": quota._meta.label_lower,
+                    "object": quota.pk,
+                    "object_repr": f"{campaign}: {quota}"[:200],
+                    "operation": "change" if before else "add",
+                    "changes": {
+                        name: {"before": before.get(name), "after": value}
+                        for name, value in after.items()
+                        if before.get(name) != value
+                    },
+                },
+            )
+    return quota
