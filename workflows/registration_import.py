@@ -8,6 +8,7 @@ registered; every problem is listed, naming its row and column.
 import datetime
 from dataclasses import dataclass
 from io import BytesIO
+from zipfile import BadZipFile
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -109,7 +110,7 @@ def _text(value) -> str:
 def _read_rows(workbook_file) -> list[tuple[int, dict[str, str]]]:
     try:
         workbook = load_workbook(workbook_file, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError):
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError):
         raise ImportProblems([_("Không đọc được tệp: hãy dùng tệp Excel (.xlsx) theo mẫu tải về.")]) from None
     sheet = workbook.worksheets[0]
     rows = []

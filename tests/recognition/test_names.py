@@ -8,7 +8,10 @@ from recognition.names import name_normalise, name_similarity, names_are_close
 def test_normalise_drops_diacritics_case_and_punctuation():
     assert name_normalise("Hũ gạo  TÌNH thương!") == "hu gao tinh thuong"
     assert name_normalise("Đoạn đường tự quản") == "doan duong tu quan"
-    assert name_normalise("Tủ quần áo “Ai thừa ủng hộ, ai thiếu đến nhận”") == "tu quan ao ai thua ung ho ai thieu den nhan"
+    assert (
+        name_normalise("Tủ quần áo “Ai thừa ủng hộ, ai thiếu đến nhận”")
+        == "tu quan ao ai thua ung ho ai thieu den nhan"
+    )
 
 
 @pytest.mark.parametrize(

@@ -39,5 +39,8 @@ def submit(world, user, *, unit=None, confirm_duplicate=False, **overrides):
     form = DossierForm(data=data, user=user)
     assert form.is_valid(), form.errors
     return registration_submit(
-        submitted_by=user, campaign=form.cleaned_data["campaign"], data=form.dossier_data(), **form.registration_options()
+        submitted_by=user,
+        campaign=form.cleaned_data["campaign"],
+        data=form.dossier_data(),
+        **form.registration_options(),
     )

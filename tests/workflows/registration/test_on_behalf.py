@@ -53,7 +53,11 @@ def test_own_registration_is_not_on_behalf(world, behalf):
 
 def test_the_front_registers_for_a_unit_of_its_commune(world, behalf):
     model = submit(world, behalf.front_user, unit=behalf.residential)
-    assert (model.unit, model.registered_by_unit, model.registered_on_behalf) == (behalf.residential, behalf.front, True)
+    assert (model.unit, model.registered_by_unit, model.registered_on_behalf) == (
+        behalf.residential,
+        behalf.front,
+        True,
+    )
 
 
 def test_units_offered_are_those_without_an_account_in_scope(world, behalf):

@@ -76,12 +76,17 @@ def test_quota_page_shows_the_shortfall_and_the_standing_body_edits_it(client, w
     quotas = {q.unit_kind: (q.minimum, q.maximum) for q in CampaignQuota.objects.filter(campaign=world.campaign)}
     assert quotas == {"party_committee": (1, 3), "mass_organisation": (1, None)}
     added = AuditEvent.objects.get(action=AuditAction.REFERENCE_ADDED)
-    assert added.payload["changes"] == {"minimum": {"before": None, "after": 1}, "maximum": {"before": None, "after": 3}}
+    assert added.payload["changes"] == {
+        "minimum": {"before": None, "after": 1},
+        "maximum": {"before": None, "after": 3},
+    }
 
 
 def test_quota_page_refuses_a_maximum_below_the_minimum(client, world):
     client.force_login(world.standing_body)
-    response = client.post(f"/models/quotas/{world.campaign.pk}/", {"min_party_committee": "3", "max_party_committee": "1"})
+    response = client.post(
+        f"/models/quotas/{world.campaign.pk}/", {"min_party_committee": "3", "max_party_committee": "1"}
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["max_party_committee"] == ["Số tối đa phải lớn hơn hoặc bằng số tối thiểu."]
     assert CampaignQuota.objects.count() == 0
@@ -117,7 +122,12 @@ def test_api_reads_quotas_and_shortfalls(world):
     assert response.json() == {
         "campaign": world.campaign.pk,
         "quotas": [
-            {"unit_kind": "mass_organisation", "unit_kind_label": "Đoàn thể chính trị - xã hội", "minimum": 1, "maximum": 3}
+            {
+                "unit_kind": "mass_organisation",
+                "unit_kind_label": "Đoàn thể chính trị - xã hội",
+                "minimum": 1,
+                "maximum": 3,
+            }
         ],
         # Only the commune's own units: the other commune's shortfall is not the commune's to see.
         "shortfalls": [
