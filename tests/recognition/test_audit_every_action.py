@@ -22,19 +22,19 @@ from accounts.admin import audit_sign_in_unlocked
 from accounts.second_factor import recovery_codes_regenerate, totp_device_confirm, totp_device_start
 from procedures.services import draft_create, draft_update, national_version_ensure, version_publish
 from recognition.audit_context import acting_as
-from recognition.models import AuditAction, AuditEvent, MovementModel, RecognitionDecision
+from recognition.models import AuditAction, AuditEvent, ModelStage, MovementModel, RecognitionDecision
 from recognition.models.audit import AuditDigest
 from recognition.roles import Role
 from recognition.services.audit import audit_digest_seal, audit_record
 from recognition.views.audit import SearchView
-from tests.factories import user_with_role
+from tests.factories import CampaignFactory, MovementModelFactory, user_with_role
 from tests.notifications.support import open_task
 from tests.recognition.audit_support import check, evaluate, register, revise, survey
 from workflows.deadlines.firing import deadline_slots_fire
 from workflows.deadlines.scan import deadline_scan
 from workflows.demo import task_do
 from workflows.flows import RecognitionFlow
-from workflows.services import task_claim, task_release
+from workflows.services import nomination_submit, task_claim, task_release
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +148,17 @@ def trail(world, dossier, settings, client):
     cancelled = register(world, dossier, name="Thắp sáng đường quê")
     with acting_as(world.admin):
         RecognitionFlow.instance.cancel(cancelled.process)
+
+    # Nomination upward (issue 11, registration): a model the commune recognised goes to the province's campaign.
+    commune_model = MovementModelFactory(
+        campaign=CampaignFactory(name="Đợt phường Ninh Kiều", organising_unit=world.commune),
+        unit=world.submitter_unit,
+        submitted_by=world.submitter,
+        field=world.field,
+        name="Camera an ninh khu dân cư",
+        stage=ModelStage.REPLICATION,
+    )
+    nomination_submit(movement_model=commune_model, campaign=world.campaign, nominated_by=world.commune_standing_body)
 
     with transaction.atomic():
         audit_record(
