@@ -1,4 +1,4 @@
-"""A standing body or the Front registers for a unit without an account, within its scope; the revision goes back to it."""
+"""Registration on a unit's behalf by its standing body or Front: scope checks, and the revision goes back to it."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
