@@ -72,6 +72,11 @@ class DossierForm(forms.ModelForm):
             self.fields["unit"].queryset = units_registrable_on_behalf(user=user)
             if not self.fields["unit"].queryset.exists():
                 self.fields["unit"].widget = forms.HiddenInput()
+            elif not user.has_perm("recognition.register_model"):
+                # A standing body registers only on a unit's behalf, never for itself.
+                self.fields["unit"].required = True
+                self.fields["unit"].empty_label = None
+                self.fields["unit"].label = _("Đăng ký thay cho đơn vị")
         else:
             for name in ("campaign", "unit", "confirm_duplicate"):
                 del self.fields[name]

@@ -223,6 +223,8 @@ def registrations_import(*, submitted_by: User, campaign: Campaign, workbook_fil
         form = DossierForm(data=_form_data(cells, campaign=campaign, unit=unit, user=submitted_by), user=submitted_by)
         if not form.is_valid():
             for key, errors in form.errors.get_json_data().items():
+                if key == "unit" and unit_problem:
+                    continue  # already said, in the sheet's words
                 for error in errors:
                     column = key if key in _HEADER_OF else None
                     problems.append(_problem(number, column, error["message"]))
