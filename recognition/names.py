@@ -11,6 +11,8 @@ import unicodedata
 SIMILARITY_THRESHOLD = 0.85
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+# Words that say what kind of thing is named, not which: "Mô hình nuôi cá lồng" is "Nuôi cá lồng".
+_GENERIC_WORDS = re.compile(r" (?:mo hinh|dien hinh) ")
 
 
 def name_normalise(name: str) -> str:
@@ -29,10 +31,10 @@ def name_similarity(first: str, second: str) -> float:
 
     The character ratio (difflib) catches typos and missing diacritics; the word-set
     ratio catches the same words in another order ("Tổ tự quản an ninh" / "An ninh tổ
-    tự quản"). Both on normalised names; two empty names are not similar, nor are two
+    tự quản"). Both on normalised names without "mô hình" / "điển hình"; two empty names are not similar, nor are two
     names whose numbers differ ("1.000" and "1000" are the same number).
     """
-    left, right = name_normalise(first), name_normalise(second)
+    left, right = _distinctive(name_normalise(first)), _distinctive(name_normalise(second))
     if not left or not right:
         return 0.0
     if _digits(left) != _digits(right):
@@ -42,6 +44,11 @@ def name_similarity(first: str, second: str) -> float:
     left_words, right_words = set(left.split()), set(right.split())
     words = 2 * len(left_words & right_words) / (len(left_words) + len(right_words))
     return round(max(characters, words), 4)
+
+
+def _distinctive(normalised: str) -> str:
+    """The name without the words every name may carry ("mô hình", "điển hình")."""
+    return " ".join(_GENERIC_WORDS.sub(" ", f" {normalised} ").split())
 
 
 def _digits(normalised: str) -> str:

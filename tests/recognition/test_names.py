@@ -28,6 +28,8 @@ def test_normalise_drops_diacritics_case_and_punctuation():
         ("Tổ tự quản số 1", "Tổ tự quản số 2", 0.0),  # different numbers: two models
         ("Học bổng 1.000 đồng", "Học bổng 1000 đồng", 0.973),
         ("", "Hũ gạo tình thương", 0.0),
+        ("Mô hình nuôi cá lồng", "Nuôi cá lồng", 1.0),  # "mô hình" names no model
+        ("Mô hình A", "Mô hình B", 0.0),
     ],
 )
 def test_similarity_on_exact_examples(first, second, similarity):
