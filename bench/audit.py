@@ -51,7 +51,10 @@ def _lifecycle(cast, samples: dict[str, list[float]], step_counter) -> None:
     submitter = cast.users["donvi"]
     form = DossierForm(data=_dossier(cast), user=submitter)
     assert form.is_valid(), form.errors
-    model = registration_submit(submitted_by=submitter, campaign=cast.campaign, data=form.dossier_data())
+    # Every lifecycle registers the same name for the same unit: confirmed, as the duplicate warning asks.
+    model = registration_submit(
+        submitted_by=submitter, campaign=cast.campaign, data=form.dossier_data(), confirm_duplicate=True
+    )
     today = timezone.localdate().isoformat()
 
     def open_task(node, user):

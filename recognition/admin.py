@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from recognition.models import AuditAction, Campaign, Criterion, Field, Level, Unit, User
+from recognition.models import AuditAction, Campaign, CampaignQuota, Criterion, Field, Level, Unit, User
 from recognition.models.units import full_name_expression
 from recognition.roles import Role, user_roles
 from recognition.selectors import units_visible_to
@@ -245,6 +245,28 @@ class CampaignAdmin(AuditedModelAdmin):
                 unit__in=units_visible_to(user=request.user).filter(depth__lte=2), groups__name=Role.COUNCIL_MEMBER
             ).distinct()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(CampaignQuota)
+class CampaignQuotaAdmin(AuditedModelAdmin):
+    """Quotas per unit kind of a campaign; the page /models/quotas/<campaign>/ edits them too."""
+
+    list_display = ("campaign", "unit_kind", "minimum", "maximum")
+    list_filter = ("unit_kind",)
+    search_fields = ("campaign__name",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(campaign__organising_unit__in=units_visible_to(user=request.user))
+            .select_related("campaign")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "campaign":
+            kwargs["queryset"] = Campaign.objects.filter(organising_unit__in=units_visible_to(user=request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class UserChangeForm(AuditReasonFormMixin, DjangoUserAdmin.form):

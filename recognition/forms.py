@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recognition.models import Field, MovementModel
 from recognition.selectors import campaigns_open_for
-from recognition.services.registration import DOSSIER_FIELDS
+from recognition.services.registration import DOSSIER_FIELDS, unit_ancestors, units_registrable_on_behalf
 from recognition.validators import validate_attachment
 
 
@@ -31,10 +31,29 @@ class MultipleFileField(forms.FileField):
         return [single_clean(data, initial)] if data else []
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units named with their parent, so two "Khu vực 1" of different communes are told apart."""
+
+    def label_from_instance(self, unit):
+        ancestors = unit_ancestors(unit)
+        return f"{unit.name} — {ancestors[-1].name}" if ancestors else unit.name
+
+
 class DossierForm(forms.ModelForm):
-    """The ten sections of the dossier. `campaign` is shown only when registering."""
+    """The ten sections of the dossier. `campaign`, `unit` and `confirm_duplicate` only when registering.
+
+    `unit` is the registering unit: empty for the user's own unit, or a unit without an
+    account that the user's standing body or Front registers on its behalf.
+    """
 
     campaign = forms.ModelChoiceField(queryset=None, label=_("Đợt đăng ký"), empty_label=None)
+    unit = UnitChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Đăng ký thay cho đơn vị (để trống: đơn vị của bạn)"),
+        empty_label=_("— Đơn vị của tôi —"),
+    )
+    confirm_duplicate = forms.BooleanField(required=False, label=_("Tôi xác nhận đây không phải mô hình trùng"))
     attachments = MultipleFileField()
 
     class Meta:
@@ -50,8 +69,17 @@ class DossierForm(forms.ModelForm):
         self.fields["field"].queryset = Field.objects.filter(is_active=True)
         if include_campaign:
             self.fields["campaign"].queryset = campaigns_open_for(user=user, day=timezone.localdate())
+            self.fields["unit"].queryset = units_registrable_on_behalf(user=user)
+            if not self.fields["unit"].queryset.exists():
+                self.fields["unit"].widget = forms.HiddenInput()
+            elif not user.has_perm("recognition.register_model"):
+                # A standing body registers only on a unit's behalf, never for itself.
+                self.fields["unit"].required = True
+                self.fields["unit"].empty_label = None
+                self.fields["unit"].label = _("Đăng ký thay cho đơn vị")
         else:
-            del self.fields["campaign"]
+            for name in ("campaign", "unit", "confirm_duplicate"):
+                del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()
@@ -59,6 +87,13 @@ class DossierForm(forms.ModelForm):
         if starts_on and self_evaluation_on and self_evaluation_on < starts_on:
             self.add_error("self_evaluation_on", _("Ngày tự đánh giá phải sau ngày bắt đầu."))
         return cleaned
+
+    def registration_options(self) -> dict:
+        """The registration service's keyword arguments besides the dossier: unit and confirmation."""
+        return {
+            "unit": self.cleaned_data.get("unit"),
+            "confirm_duplicate": bool(self.cleaned_data.get("confirm_duplicate")),
+        }
 
     def dossier_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in DOSSIER_FIELDS if name in self.cleaned_data}

@@ -18,7 +18,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Kiểm tra, giám sát")
 
 
-_REFERENCE_MODELS = ["field", "criterion", "level", "campaign", "unit"]
+_REFERENCE_MODELS = ["field", "criterion", "level", "campaign", "campaignquota", "unit"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.UNIT_SUBMITTER: ["recognition.register_model", "recognition.view_movementmodel"],

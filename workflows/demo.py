@@ -385,8 +385,12 @@ def demo_models_ensure(*, cast: DemoCast, count: int, seed: int = 2026) -> int:
         submitter = cast.submitters[index % len(cast.submitters)]
         # The first models take every stage once, so even a small demo shows every page.
         until = stages[index] if index < len(stages) else rng.choices(stages, weights)[0]
+        # The names cycle (24 real ones): in a large demo a unit gets the same name again, confirmed.
         movement_model = registration_submit(
-            submitted_by=submitter, campaign=cast.campaign, data=demo_dossier(name, fields[field_code], rng)
+            submitted_by=submitter,
+            campaign=cast.campaign,
+            data=demo_dossier(name, fields[field_code], rng),
+            confirm_duplicate=True,
         )
         lifecycle_drive(cast=cast, movement_model=movement_model, until=until, rng=rng)
         if until in (ModelStage.REPLICATION, ModelStage.CLOSED, ModelStage.REVOKED):

@@ -10,7 +10,13 @@ from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.nodes.switch import SwitchActivation
 
 from .activations import AuditedViewActivation
-from .performers import owner_permission_for, performer_unit_id, task_performer, user_may_perform
+from .performers import (
+    owner_permission_for,
+    performer_unit_id,
+    registrant_owner_permission,
+    task_performer,
+    user_may_perform,
+)
 
 
 class ActingUnit:
@@ -42,7 +48,10 @@ class HumanTask(flow.View):
         return performer_unit_id(activation.process, performer.performer_unit if performer else self.acting_unit)
 
     def calc_owner_permission(self, activation):
-        return owner_permission_for(self.name, super().calc_owner_permission(activation), self.performer(activation))
+        performer = self.performer(activation)
+        permission = owner_permission_for(self.name, super().calc_owner_permission(activation), performer)
+        acting_unit = performer.performer_unit if performer else self.acting_unit
+        return registrant_owner_permission(activation.process, acting_unit, permission)
 
     def can_assign(self, user, task) -> bool:
         # viewflow's rules (not yet owned, signed in), then the row's role or permission and the unit.

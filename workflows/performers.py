@@ -15,6 +15,7 @@ from procedures.services import national_version_ensure
 from procedures.spec import ApprovalStepSpec, PerformerUnit, ProcedureSpec, StageSpec
 from recognition.models import Unit
 from recognition.roles import user_roles
+from recognition.services.registration import on_behalf_permission
 
 ROLE_TOKEN_PREFIX = "role:"
 
@@ -62,7 +63,7 @@ def performer_unit_id(process, performer_unit: str) -> int | None:
     is served by the organiser, which runs the campaign.
     """
     if performer_unit == PerformerUnit.REGISTRANT:
-        return process.registering_unit_id
+        return registrant_acting_unit_id(process)
     if performer_unit == PerformerUnit.ORGANISER:
         return process.organising_unit_id
     path = process.scope_path
@@ -74,6 +75,34 @@ def performer_unit_id(process, performer_unit: str) -> int | None:
         .first()
     )
     return ancestor if ancestor is not None else process.organising_unit_id
+
+
+def registrant_acting_unit_id(process) -> int | None:
+    """The registering unit, or for a registration made on its behalf, the body that made it.
+
+    A unit registered on its behalf (a residential area) has no account: its returned
+    dossier goes back to the standing body or Front that registered it.
+    """
+    movement_model = process.movement_model
+    if movement_model.registered_on_behalf and movement_model.registered_by_unit_id is not None:
+        return movement_model.registered_by_unit_id
+    return process.registering_unit_id
+
+
+def registrant_owner_permission(process, performer_unit: str, permission: str | None) -> str | None:
+    """The permission of a registrant's task; on a unit's behalf, the one the registering body acted under.
+
+    Only the standard permission is replaced (a version's role token stays as it is).
+    """
+    movement_model = process.movement_model
+    if (
+        performer_unit == PerformerUnit.REGISTRANT
+        and permission == "recognition.register_model"
+        and movement_model.registered_on_behalf
+        and movement_model.registered_by_unit is not None
+    ):
+        return on_behalf_permission(movement_model.registered_by_unit)
+    return permission
 
 
 def user_may_perform(user, owner_permission: str | None) -> bool:

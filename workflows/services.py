@@ -10,9 +10,10 @@ from procedures.selectors import version_in_force, version_spec
 from procedures.services import national_version_ensure
 from recognition.audit.snapshot import movement_model_snapshot, snapshot_changes
 from recognition.audit_context import acting_as, workflow_scope
-from recognition.models import AuditAction, Campaign, MovementModel, User
+from recognition.models import AuditAction, Campaign, MovementModel, Unit, User
 from recognition.services.audit import audit_batch, audit_record
-from recognition.services.registration import model_register
+from recognition.services.nomination import model_nominate
+from recognition.services.registration import dossier_data_of, model_register
 
 from .deadlines.planning import task_starts_batched
 from .exceptions import TaskNotAvailable
@@ -22,8 +23,20 @@ from .models import RecognitionTask
 from .stages import STAGES
 
 
-def registration_submit(*, submitted_by: User, campaign: Campaign, data: dict, files=()) -> MovementModel:
+def registration_submit(
+    *,
+    submitted_by: User,
+    campaign: Campaign,
+    data: dict,
+    files=(),
+    unit: Unit | None = None,
+    confirm_duplicate: bool = False,
+) -> MovementModel:
     """Register a model and start its recognition process, in one transaction.
+
+    `unit` is the registering unit when the person registers on its behalf (None: the
+    person's own unit); `confirm_duplicate` confirms a name close to one the unit already
+    registered (see `recognition.services.registration.model_register`).
 
     The dossier must hold what the procedure version in force for the campaign requires
     (fields, attachments); the process is pinned to that version.
@@ -33,9 +46,34 @@ def registration_submit(*, submitted_by: User, campaign: Campaign, data: dict, f
     if problems:
         raise ValidationError(problems)
     with transaction.atomic(), acting_as(submitted_by), audit_batch(), task_starts_batched():
-        movement_model = model_register(submitted_by=submitted_by, campaign=campaign, data=data, files=files)
+        movement_model = model_register(
+            submitted_by=submitted_by,
+            campaign=campaign,
+            data=data,
+            files=files,
+            unit=unit,
+            confirm_duplicate=confirm_duplicate,
+        )
         RecognitionFlow.start.run(movement_model=movement_model, procedure_version=version)
     return movement_model
+
+
+def nomination_submit(*, movement_model: MovementModel, campaign: Campaign, nominated_by: User) -> MovementModel:
+    """Nominate a recognised model to a higher level's campaign and start the new model's process.
+
+    One transaction: the new model, its copied attachments, both audit records and the
+    process pinned to the version in force for the higher campaign, or nothing.
+    """
+    version = version_in_force(campaign.organising_unit) or national_version_ensure()
+    with transaction.atomic(), acting_as(nominated_by), audit_batch(), task_starts_batched():
+        nominated = model_nominate(movement_model=movement_model, campaign=campaign, nominated_by=nominated_by)
+        problems = dossier_problems(
+            version_spec(version), data=dossier_data_of(nominated), attachment_count=nominated.attachments.count()
+        )
+        if problems:
+            raise ValidationError(problems)
+        RecognitionFlow.start.run(movement_model=nominated, procedure_version=version)
+    return nominated
 
 
 def task_form_for(*, task: RecognitionTask, user: User, data=None, files=None):

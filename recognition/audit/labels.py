@@ -125,6 +125,13 @@ VALUE_LABELS = {
     "decision_kind": _("Loại quyết định"),
     "models_count": _("Số mô hình trong quyết định"),
     "scan_sha256": _("Mã băm bản quét (SHA-256)"),
+    # Registration on a unit's behalf, duplicate names, nomination upward (issue 11)
+    "on_behalf": _("Đăng ký thay đơn vị"),
+    "registered_by_unit": _("Đơn vị đăng ký thay"),
+    "duplicates_confirmed": _("Đã xác nhận không trùng với mô hình"),
+    "source_campaign": _("Đợt của cấp dưới"),
+    "survey_reports": _("Báo cáo khảo sát của cấp dưới"),
+    "evaluation_results": _("Kết quả đánh giá của cấp dưới"),
 }
 
 # Keys that hold the id of a stored row: shown as "#<id>" under these labels.
@@ -144,6 +151,8 @@ RECORD_ID_LABELS = {
     "revokes": _("Mã quyết định bị thu hồi"),
     "amends": _("Mã quyết định được sửa đổi"),
     "revoked_by": _("Mã quyết định thu hồi"),
+    "nominated_from": _("Mã mô hình được đề nghị từ cấp dưới"),
+    "nomination": _("Mã mô hình ở đợt cấp trên"),
 }
 
 CHOICE_LABELS = {

@@ -7,6 +7,7 @@ from .campaigns import Campaign
 from .council import CouncilClosure, CouncilRecusal
 from .decisions import DecisionEntry, DecisionImmutable, DecisionKind, DecisionStatus, RecognitionDecision
 from .dossiers import Attachment, CollectiveKind, ModelKind, ModelStage, MovementModel
+from .quotas import CampaignQuota
 from .reference import Criterion, Field
 from .replication import REPLICATION_STATUS_ORDER, Replication, ReplicationStatus
 from .rereview import ReReview, ReReviewOutcome
@@ -35,6 +36,7 @@ __all__ = [
     "AwardProposalStatus",
     "Aggregation",
     "Campaign",
+    "CampaignQuota",
     "Classification",
     "CollectiveKind",
     "CouncilClosure",

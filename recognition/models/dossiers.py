@@ -85,6 +85,29 @@ class MovementModel(models.Model):
     # Set by the annual re-review that found the model no longer effective (`rereview_complete`);
     # the stage stays as it was, and the ReReview rows keep the history.
     no_longer_effective_since = models.DateField(_("không còn hiệu quả từ ngày"), null=True, blank=True, editable=False)
+    # --- Issue 11 (registration): on a unit's behalf, and nomination upward ---
+    # A unit without an account (most residential areas) is registered by its standing body
+    # or its Front: `unit` stays the registering unit, `submitted_by` the person, and
+    # `registered_by_unit` the body that acted, which also answers a returned dossier.
+    registered_on_behalf = models.BooleanField(_("đăng ký thay đơn vị"), default=False)
+    registered_by_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="models_registered_on_behalf",
+        verbose_name=_("đơn vị đăng ký thay"),
+    )
+    # The lower level's recognised model this one was nominated from (same unit, dossier copied).
+    nominated_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name=_("được đề nghị từ mô hình"),
+    )
+    # --- end issue 11 (registration) ---
     created_at = models.DateTimeField(_("ngày đăng ký"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 

@@ -22,14 +22,22 @@ from accounts.admin import audit_sign_in_unlocked
 from accounts.second_factor import recovery_codes_regenerate, totp_device_confirm, totp_device_start
 from procedures.services import draft_create, draft_update, national_version_ensure, version_publish
 from recognition.audit_context import acting_as
-from recognition.models import AuditAction, AuditEvent, AwardKind, Campaign, MovementModel, RecognitionDecision
+from recognition.models import (
+    AuditAction,
+    AuditEvent,
+    AwardKind,
+    Campaign,
+    ModelStage,
+    MovementModel,
+    RecognitionDecision,
+)
 from recognition.models.audit import AuditDigest
 from recognition.roles import Role
 from recognition.services.audit import audit_digest_seal, audit_record
 from recognition.services.awards import award_propose, award_record
 from recognition.services.decisions import decision_scan_upload
 from recognition.views.audit import SearchView
-from tests.factories import user_with_role
+from tests.factories import CampaignFactory, MovementModelFactory, user_with_role
 from tests.notifications.support import open_task
 from tests.recognition.audit_support import CRITERIA, check, evaluate, recognise, register, revise, survey
 from tests.workflows.followups_support import follow_up_do, open_follow_up
@@ -40,7 +48,7 @@ from workflows.decision_flow import decision_amend_for, decision_revoke_for
 from workflows.demo import task_do
 from workflows.flows import RecognitionFlow
 from workflows.followups import rereviews_open_due
-from workflows.services import task_claim, task_release
+from workflows.services import nomination_submit, task_claim, task_release
 
 pytestmark = pytest.mark.django_db
 
@@ -236,6 +244,17 @@ def trail(world, dossier, settings, client, tmp_path):
     cancelled = register(world, dossier, name="Thắp sáng đường quê")
     with acting_as(world.admin):
         RecognitionFlow.instance.cancel(cancelled.process)
+
+    # Nomination upward (issue 11, registration): a model the commune recognised goes to the province's campaign.
+    commune_model = MovementModelFactory(
+        campaign=CampaignFactory(name="Đợt phường Ninh Kiều", organising_unit=world.commune),
+        unit=world.submitter_unit,
+        submitted_by=world.submitter,
+        field=world.field,
+        name="Camera an ninh khu dân cư",
+        stage=ModelStage.REPLICATION,
+    )
+    nomination_submit(movement_model=commune_model, campaign=world.campaign, nominated_by=world.commune_standing_body)
 
     with transaction.atomic():
         audit_record(

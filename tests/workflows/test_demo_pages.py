@@ -40,8 +40,9 @@ def demo(db, settings, tmp_path):
 
 def test_small_demo_reaches_every_stage_through_the_services(demo):
     # The province's own procedure adds two models: one agreed at its legal opinion, one waiting there;
-    # the awards add three tiêu biểu models; the commune's campaign three (workflows.demo_council).
-    assert len(demo) == DEMO_MODELS + 2 + len(OUTSTANDING_MODELS) + 3
+    # the awards add three tiêu biểu models; the commune's campaign three (workflows.demo_council);
+    # the registration demo three: one on a residential area's behalf, one of the commune and its nomination.
+    assert len(demo) == DEMO_MODELS + 2 + len(OUTSTANDING_MODELS) + 3 + 3
     opinions = ApprovalOpinion.objects.all()
     assert [(o.step_title, o.outcome) for o in opinions] == [("Ý kiến pháp chế", "approve")]
     waiting = RecognitionTask.objects.filter(flow_task=RecognitionFlow.approve, finished__isnull=True)
@@ -224,3 +225,40 @@ def test_every_decision_page_of_the_demo_opens_for_the_chair(client, demo):
     assert client.get(f"/decisions/{decisions[0].pk}/certificates/{entry.movement_model_id}/").status_code == 200
     assert client.get(f"/decisions/{decisions[0].pk}/scan/file/").status_code == 200
     assert ModelStage.REVOKED in {model.stage for model in MovementModel.objects.all()}
+
+
+def test_every_registration_page_of_the_demo_opens(client, demo):
+    """On behalf, quotas, bulk import and the lineage of the nominated model (workflows/demo_registration.py)."""
+    on_behalf = MovementModel.objects.get(registered_on_behalf=True, nominated_from__isnull=True)
+    assert (on_behalf.unit.name, on_behalf.registered_by_unit.name) == (
+        "Khu vực 3 phường Ninh Kiều",
+        "Đảng ủy phường Ninh Kiều",
+    )
+    nominated = MovementModel.objects.get(nominated_from__isnull=False)
+    source = nominated.nominated_from
+    assert (source.stage, source.campaign.organising_unit.name, nominated.campaign.organising_unit.name) == (
+        ModelStage.REPLICATION,
+        "Đảng ủy phường Ninh Kiều",
+        "Thành ủy Cần Thơ",
+    )
+    assert AuditEvent.objects.filter(movement_model=source, action=AuditAction.MODEL_NOMINATED).count() == 1
+    assert AuditEvent.objects.filter(movement_model=nominated, action=AuditAction.NOMINATION_RECEIVED).count() == 1
+
+    client.force_login(User.objects.get(username="thuongtruc_ninhkieu"))
+    campaign = nominated.campaign
+    for url in (
+        "/models/register/",
+        "/models/register/bulk/",
+        "/models/register/bulk/template.xlsx",
+        "/models/quotas/",
+        f"/models/quotas/{campaign.pk}/",
+        f"/models/{on_behalf.pk}/",
+        f"/models/{source.pk}/",
+        f"/models/{nominated.pk}/",
+        f"/api/v1/campaigns/{campaign.pk}/quotas/",
+    ):
+        assert client.get(url).status_code == 200, url
+    shortfall = client.get(f"/models/quotas/{campaign.pk}/").context["shortfalls"]
+    assert [item["unit"].name for item in shortfall] == ["Đảng ủy phường Ninh Kiều"]
+    lineage = client.get(f"/models/{nominated.pk}/").content.decode()
+    assert f'<a href="/models/{source.pk}/">{source.name}</a>' in lineage

@@ -22,10 +22,15 @@ def test_seed_twice_on_different_days_adds_one_decision_for_the_new_models(setti
         call_command("seed_demo", models=32, stdout=open("/dev/null", "w"))
         call_command("seed_demo", models=32, stdout=open("/dev/null", "w"))
 
-    # 32 in the province's campaign, 3 in the commune's (workflows.demo_council).
-    assert MovementModel.objects.count() == 35
+    # 32 in the province's campaign (the registration demo's two among them), 3 in the ward's
+    # council demo (workflows.demo_council) and the ward's own nominated model (workflows.demo_registration).
+    assert MovementModel.objects.count() == 32 + 3 + 1
     assert User.objects.filter(username="donvi").count() == 1
-    decisions = list(RecognitionDecision.objects.order_by("pk").values_list("number", "kind", "signed_on"))
+    decisions = list(
+        RecognitionDecision.objects.filter(issuing_unit__name="Thành ủy Cần Thơ")
+        .order_by("pk")
+        .values_list("number", "kind", "signed_on")
+    )
     assert [(number, kind, day.isoformat()) for number, kind, day in decisions] == [
         ("1-QĐ/BCĐ", "recognition", "2026-11-21"),
         ("2-QĐ/BCĐ", "amendment", "2026-11-21"),

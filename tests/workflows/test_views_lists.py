@@ -34,7 +34,10 @@ SESSION_WRITE = 3
 def _registered(world, name: str):
     form = DossierForm(data=dossier_data(world, name=name), user=world.submitter)
     assert form.is_valid(), form.errors
-    return registration_submit(submitted_by=world.submitter, campaign=world.campaign, data=form.dossier_data())
+    # "Mô hình đã xử lý" and "Mô hình đang xử lý" are near names: confirmed not duplicates.
+    return registration_submit(
+        submitted_by=world.submitter, campaign=world.campaign, data=form.dossier_data(), confirm_duplicate=True
+    )
 
 
 def _task_of_each_list(world) -> dict[str, RecognitionTask]:

@@ -66,7 +66,7 @@ RegistrationCreateSerializer = form_request_serializer(
 )
 
 # Fields a form adds in __init__ rather than declaring on the class.
-_STAGE_EXCLUDES = {"revise": ("campaign",)}
+_STAGE_EXCLUDES = {"revise": ("campaign", "unit", "confirm_duplicate")}
 _STAGE_DOCS = {
     "check_dossier": "check_dossier — Kiểm tra hồ sơ: chấp nhận (`accept`) hoặc trả lại (`return`, bắt buộc `reason`).",
     "revise": "revise — Bổ sung hồ sơ: gửi lại toàn bộ hồ sơ đã sửa (như khi đăng ký, không có `campaign`).",

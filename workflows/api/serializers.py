@@ -28,6 +28,18 @@ class InvalidInputSerializer(ErrorSerializer):
     )
 
 
+class SimilarModelSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    similarity = serializers.FloatField(help_text=_("Độ gần của tên, từ 0 đến 1 (từ 0,85 là rất gần)."))
+
+
+class DuplicateWarningSerializer(InvalidInputSerializer):
+    similar_models = SimilarModelSerializer(
+        many=True, required=False, help_text=_("Mô hình cùng đơn vị, cùng đợt có tên rất gần (nếu có).")
+    )
+
+
 class UserSummarySerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(source="get_full_name", read_only=True)
 
@@ -64,6 +76,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
     unit = UnitSummarySerializer(read_only=True)
     campaign = serializers.SerializerMethodField()
     process = serializers.SerializerMethodField()
+    registered_by_unit = UnitSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = MovementModel
@@ -74,6 +87,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "collective_kind",
             "field",
             "unit",
+            "registered_on_behalf",
+            "registered_by_unit",
+            "nominated_from",
             "campaign",
             "stage",
             "stage_label",

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from recognition.forms import DossierForm
 from recognition.models import MovementModel
 from recognition.selectors import models_visible_to
+from recognition.services.registration import DuplicateNameWarning, may_register
 from workflows.ids import id_is_storable
 from workflows.models import RecognitionProcess, RecognitionTask
 from workflows.selectors import (
@@ -34,6 +35,7 @@ from workflows.services import registration_submit, task_claim, task_complete, t
 from . import schema
 from .pagination import KeysetPagination
 from .serializers import (
+    DuplicateWarningSerializer,
     ErrorSerializer,
     InvalidInputSerializer,
     ProcessSerializer,
@@ -46,6 +48,10 @@ INVALID = OpenApiResponse(InvalidInputSerializer, description=_("Dữ liệu kh�
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description=_("Không có quyền."))
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description=_("Không tìm thấy trong phạm vi đơn vị của bạn."))
 CONFLICT = OpenApiResponse(ErrorSerializer, description=_("Nhiệm vụ đã được xử lý hoặc đã có người nhận."))
+DUPLICATE_OR_INVALID = OpenApiResponse(
+    DuplicateWarningSerializer,
+    description=_("Dữ liệu không hợp lệ, hoặc tên rất gần với mô hình đã đăng ký (kèm `similar_models`)."),
+)
 LIST_INVALID = OpenApiResponse(
     InvalidInputSerializer, description=_("Tham số không hợp lệ: cursor, page_size, ordering hoặc bộ lọc.")
 )
@@ -84,11 +90,24 @@ def _form_errors(form) -> ValidationError:
     )
 
 
+def duplicate_warning_response(warning: DuplicateNameWarning) -> Response:
+    """400 with the form-style errors and the similar models, to be confirmed with `confirm_duplicate=true`."""
+    body = {
+        "detail": str(_("Dữ liệu không hợp lệ.")),
+        "errors": {"confirm_duplicate": warning.messages},
+        "similar_models": [
+            {"id": model.pk, "name": model.name, "similarity": score} for model, score in warning.similar
+        ],
+    }
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
 class CanRegisterModel(permissions.BasePermission):
     message = _("Bạn không có quyền đăng ký mô hình cho đơn vị.")
 
     def has_permission(self, request, view):
-        return request.user.has_perm("recognition.register_model")
+        # Its own unit (the registering permission) or, for a standing body or Front, a unit without an account.
+        return may_register(request.user)
 
 
 class RegistrationFilter(django_filters.FilterSet):
@@ -116,7 +135,11 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return MovementModel.objects.none()
-        queryset = models_visible_to(user=self.request.user).select_related("process").order_by("-created_at", "-pk")
+        queryset = (
+            models_visible_to(user=self.request.user)
+            .select_related("process", "registered_by_unit")
+            .order_by("-created_at", "-pk")
+        )
         if self.action == "retrieve":
             queryset = queryset.select_related("submitted_by").prefetch_related("attachments")
         return queryset
@@ -135,18 +158,27 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
             "application/json": schema.RegistrationCreateSerializer,
             "multipart/form-data": schema.RegistrationCreateSerializer,
         },
-        responses={201: RegistrationDetailSerializer, 400: INVALID, 403: FORBIDDEN},
+        description=_(
+            "Để trống `unit` khi đăng ký cho đơn vị của mình; cơ quan thường trực hoặc Mặt trận ghi mã đơn vị "
+            "chưa có tài khoản để đăng ký thay. Tên rất gần với mô hình đơn vị đã đăng ký trong đợt: trả 400 với "
+            "`similar_models`, gửi lại với `confirm_duplicate=true` nếu không phải mô hình trùng."
+        ),
+        responses={201: RegistrationDetailSerializer, 400: DUPLICATE_OR_INVALID, 403: FORBIDDEN},
     )
     def create(self, request):
         form = DossierForm(data=_form_data(request), files=request.FILES, user=request.user)
         if not form.is_valid():
             raise _form_errors(form)
-        movement_model = registration_submit(
-            submitted_by=request.user,
-            campaign=form.cleaned_data["campaign"],
-            data=form.dossier_data(),
-            files=form.cleaned_data.get("attachments", []),
-        )
+        try:
+            movement_model = registration_submit(
+                submitted_by=request.user,
+                campaign=form.cleaned_data["campaign"],
+                data=form.dossier_data(),
+                files=form.cleaned_data.get("attachments", []),
+                **form.registration_options(),
+            )
+        except DuplicateNameWarning as warning:
+            return duplicate_warning_response(warning)
         created = (
             self.get_queryset().select_related("submitted_by").prefetch_related("attachments").get(pk=movement_model.pk)
         )

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from recognition.forms import DossierForm
 from recognition.selectors import attachment_visible_to, campaigns_open_for, models_visible_to
+from recognition.services.registration import DuplicateNameWarning, may_register
 from recognition.validators import sniffed_content_type
 from workflows.flows import RecognitionFlow
 from workflows.selectors import process_tasks
@@ -22,13 +23,17 @@ from workflows.views.model_sections import sections_context
 
 
 class RegistrationView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    permission_required = "recognition.register_model"
+    """Register a model for one's own unit, or on the behalf of a unit without an account."""
+
     template_name = "workflows/registration_form.html"
     raise_exception = True
 
+    def has_permission(self):
+        return may_register(self.request.user)
+
     def get_form(self, form_class=None):
         form = DossierForm(**self.get_form_kwargs(), user=self.request.user)
-        form.order_fields(["campaign"])  # the campaign first: it decides the rest of the dossier
+        form.order_fields(["campaign", "unit"])  # the campaign first: it decides the rest of the dossier
         return form
 
     def get_context_data(self, **kwargs):
@@ -44,7 +49,14 @@ class RegistrationView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
                 campaign=form.cleaned_data["campaign"],
                 data=form.dossier_data(),
                 files=form.cleaned_data.get("attachments", []),
+                **form.registration_options(),
             )
+        except DuplicateNameWarning as warning:
+            form.add_error("confirm_duplicate", warning.messages)
+            return self.render_to_response(self.get_context_data(form=form, similar_models=warning.similar))
+        except PermissionDenied as error:
+            form.add_error("unit" if "unit" in form.fields else None, str(error))
+            return self.form_invalid(form)
         except ValidationError as error:
             by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
             for field, field_errors in by_field.items():

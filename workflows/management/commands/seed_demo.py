@@ -5,6 +5,7 @@ from workflows.demo_awards import demo_awards_ensure
 from workflows.demo_council import demo_council_ensure
 from workflows.demo_followups import demo_followups_ensure
 from workflows.demo_procedures import demo_procedures_ensure
+from workflows.demo_registration import demo_registration_ensure
 
 
 class Command(DatabaseCommand):
@@ -20,6 +21,8 @@ class Command(DatabaseCommand):
         demo_council_ensure(cast=cast)
         # Adoptions reported on through their follow-up tasks, re-reviews both ways.
         demo_followups_ensure(cast=cast)
+        # A residential area registered on its behalf, quotas, a commune's model nominated to the province.
+        demo_registration_ensure(cast=cast)
         # After the decisions (it proposes recognised tiêu biểu models), under the national procedure.
         demo_awards_ensure(cast=cast)
         # The province's own procedure (and two models under it) once the national models exist.

@@ -1,0 +1,1 @@
+from .support import behalf  # noqa: F401  (fixture)
