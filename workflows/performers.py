@@ -83,7 +83,8 @@ def registrant_acting_unit_id(process) -> int | None:
     A unit registered on its behalf (a residential area) has no account: its returned
     dossier goes back to the standing body or Front that registered it.
     """
-    movement_model = process.movement_model
+    # A follow-up process (adoption report, re-review) has no model of its own: it follows one.
+    movement_model = process.subject_model
     if movement_model.registered_on_behalf and movement_model.registered_by_unit_id is not None:
         return movement_model.registered_by_unit_id
     return process.registering_unit_id
@@ -94,7 +95,7 @@ def registrant_owner_permission(process, performer_unit: str, permission: str | 
 
     Only the standard permission is replaced (a version's role token stays as it is).
     """
-    movement_model = process.movement_model
+    movement_model = process.subject_model
     if (
         performer_unit == PerformerUnit.REGISTRANT
         and permission == "recognition.register_model"
