@@ -52,9 +52,9 @@ def _score(movement_model, member, points: int, comment: str) -> None:
 
 def demo_council_ensure(*, cast: DemoCast) -> bool:
     """Create the commune's campaign, council, procedure and three models once; False when already there."""
-    # Read again: adding units in name order renumbers treebeard paths, so the cast's rows may be stale.
+    # Read again: the cast was built before this demo's units and users were added.
     submitter_unit = Unit.objects.get(pk=cast.submitter_unit.pk)
-    commune = submitter_unit.get_parent()
+    commune = Unit.objects.get_parent(submitter_unit)
     if ProcedureDefinition.objects.filter(owner_unit=commune).exists():
         return False
     admin = cast.users["quantri"]

@@ -2,7 +2,7 @@
 area's behalf, quotas on the demo campaign, and one model recognised by a commune and nominated
 to the province.
 
-The commune (Đảng ủy phường Ninh Kiều) gets its own campaign and the people who run it (a
+The commune (Đảng ủy phường Cái Khế) gets its own campaign and the people who run it (a
 standing body, a survey team, three council members, a chair); its model goes through the whole
 procedure at commune level before its standing body nominates it upward.
 """
@@ -19,8 +19,8 @@ from recognition.services.registration import campaign_quota_set
 from .demo import DemoCast, _unit, _user, demo_dossier, task_do
 from .services import nomination_submit, registration_submit
 
-COMMUNE_NAME = "Đảng ủy phường Ninh Kiều"
-RESIDENTIAL_AREA_WITHOUT_ACCOUNT = "Khu vực 3 phường Ninh Kiều"
+COMMUNE_NAME = "Đảng ủy phường Cái Khế"
+RESIDENTIAL_AREA_WITHOUT_ACCOUNT = "Khu vực 3 phường Cái Khế"
 ON_BEHALF_MODEL = ("Tổ liên gia tự quản đảm bảo an ninh trật tự", "quoc-phong-an-ninh")
 NOMINATED_MODEL = ("Phụ nữ tiết kiệm góp vốn xoay vòng", "kinh-te")
 
@@ -32,13 +32,14 @@ DEMO_QUOTAS = [
 
 # username, full name, role: the people of the commune's steering committee.
 COMMUNE_PEOPLE = [
-    ("thuongtruc_ninhkieu", "Ngô Thị Hồng", Role.STANDING_BODY),
-    ("khaosat_ninhkieu", "Trương Văn Phúc", Role.SURVEY_TEAM),
-    ("hoidong_ninhkieu1", "Lý Thị Mai", Role.COUNCIL_MEMBER),
-    ("hoidong_ninhkieu2", "Châu Văn Tài", Role.COUNCIL_MEMBER),
-    ("hoidong_ninhkieu3", "Tạ Thị Ngọc", Role.COUNCIL_MEMBER),
-    ("truongban_ninhkieu", "Phan Văn Đức", Role.CHAIR),
+    ("thuongtruc_caikhe", "Ngô Thị Hồng", Role.STANDING_BODY),
+    ("khaosat_caikhe", "Trương Văn Phúc", Role.SURVEY_TEAM),
+    ("hoidong_caikhe1", "Lý Thị Mai", Role.COUNCIL_MEMBER),
+    ("hoidong_caikhe2", "Châu Văn Tài", Role.COUNCIL_MEMBER),
+    ("hoidong_caikhe3", "Tạ Thị Ngọc", Role.COUNCIL_MEMBER),
+    ("truongban_caikhe", "Phan Văn Đức", Role.CHAIR),
 ]
+SUBMITTER = ("donvi_caikhe", "Đặng Thị Thu", "Hội Liên hiệp Phụ nữ phường Cái Khế")
 CRITERIA = ("tt-sang-tao", "tt-chap-hanh-phap-luat", "tt-huy-dong-luc-luong", "tt-hai-hoa-loi-ich", "tt-ben-vung")
 
 
@@ -52,7 +53,7 @@ def demo_registration_ensure(*, cast: DemoCast) -> bool:
         username: _user(username=username, full_name=full_name, role=role, unit=commune)
         for username, full_name, role in COMMUNE_PEOPLE
     }
-    standing_body = people["thuongtruc_ninhkieu"]
+    standing_body = people["thuongtruc_caikhe"]
     for kind, minimum, maximum in DEMO_QUOTAS:
         campaign_quota_set(
             campaign=cast.campaign, unit_kind=kind, minimum=minimum, maximum=maximum, set_by=cast.users["thuongtruc"]
@@ -66,9 +67,14 @@ def demo_registration_ensure(*, cast: DemoCast) -> bool:
         kind=UnitKind.RESIDENTIAL_AREA,
         parent=commune,
     )
-    commune.refresh_from_db()
     standing_body = User.objects.select_related("unit").get(pk=standing_body.pk)
-    submitter = User.objects.select_related("unit").get(pk=cast.users["donvi"].pk)
+    # The ward's Women's Union registers the model the ward recognises and nominates.
+    submitter = _user(
+        username=SUBMITTER[0],
+        full_name=SUBMITTER[1],
+        role=Role.UNIT_SUBMITTER,
+        unit=Unit.objects.get_children(commune).get(name=SUBMITTER[2]),
+    )
     name, field_code = ON_BEHALF_MODEL
     registration_submit(
         submitted_by=standing_body,
@@ -78,7 +84,7 @@ def demo_registration_ensure(*, cast: DemoCast) -> bool:
     )
 
     commune_campaign = Campaign.objects.create(
-        name=f"Đăng ký mô hình “Dân vận khéo” phường Ninh Kiều năm {year}",
+        name=f"Đăng ký mô hình “Dân vận khéo” phường Cái Khế năm {year}",
         year=year,
         organising_unit=commune,
         registration_opens_on=date(year, 1, 1),
@@ -93,14 +99,14 @@ def demo_registration_ensure(*, cast: DemoCast) -> bool:
     task_do(
         movement_model=recognised,
         node_name="survey",
-        user=people["khaosat_ninhkieu"],
+        user=people["khaosat_caikhe"],
         data={
             "visited_on": today,
             "findings": "Tổ tiết kiệm duy trì đều, 42 hộ tham gia.",
             "recommendation": "recommend",
         },
     )
-    for member in ("hoidong_ninhkieu1", "hoidong_ninhkieu2", "hoidong_ninhkieu3"):
+    for member in ("hoidong_caikhe1", "hoidong_caikhe2", "hoidong_caikhe3"):
         task_do(
             movement_model=recognised,
             node_name="evaluate",
@@ -110,7 +116,7 @@ def demo_registration_ensure(*, cast: DemoCast) -> bool:
     task_do(
         movement_model=recognised,
         node_name="recognise",
-        user=people["truongban_ninhkieu"],
+        user=people["truongban_caikhe"],
         data={"signed_on": today},
     )
     nomination_submit(movement_model=recognised, campaign=cast.campaign, nominated_by=standing_body)

@@ -203,7 +203,7 @@ def trail(world, dossier, settings, client, tmp_path):
     decision = RecognitionDecision.objects.get()
     # Awards: a tiêu biểu model of the same decision is proposed for a bằng khen, which is granted.
     settings.MEDIA_ROOT = str(tmp_path)
-    outstanding = register(world, dossier, name="Hũ gạo tình thương")
+    outstanding = register(world, dossier, name="Bếp ăn nghĩa tình")
     check(world, outstanding, accept=True)
     survey(world, outstanding)
     evaluate(world, outstanding, 19)
@@ -251,7 +251,7 @@ def trail(world, dossier, settings, client, tmp_path):
         unit=world.submitter_unit,
         submitted_by=world.submitter,
         field=world.field,
-        name="Camera an ninh khu dân cư",
+        name="Loa phát thanh khu phố",
         stage=ModelStage.REPLICATION,
     )
     nomination_submit(movement_model=commune_model, campaign=world.campaign, nominated_by=world.commune_standing_body)
@@ -329,10 +329,12 @@ def trail(world, dossier, settings, client, tmp_path):
         },
     )
     assert response.status_code == 302
+    # The added campaign (it has no council yet, so only its deadline changes).
+    added = Campaign.objects.get(name="Đợt bổ sung")
     response = client.post(
-        f"/admin/recognition/campaign/{world.campaign.pk}/change/",
+        f"/admin/recognition/campaign/{added.pk}/change/",
         {
-            "name": world.campaign.name,
+            "name": added.name,
             "year": year,
             "organising_unit": world.province.pk,
             "registration_opens_on": f"{year}-01-01",

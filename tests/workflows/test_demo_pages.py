@@ -211,7 +211,13 @@ def test_every_decision_page_of_the_demo_opens_for_the_chair(client, demo):
     chair = User.objects.get(username="truongban")
     client.force_login(chair)
     decisions = list(RecognitionDecision.objects.order_by("pk"))
-    assert [decision.kind for decision in decisions] == ["recognition", "amendment", "revocation", "recognition"]
+    assert [decision.kind for decision in decisions] == [
+        "recognition",
+        "amendment",
+        "revocation",
+        "recognition",  # the ward of Cái Khế's own decision (workflows.demo_registration)
+        "recognition",  # the awards demo's three tiêu biểu models (workflows.demo_awards)
+    ]
     assert client.get("/decisions/").status_code == 200
     assert client.get(f"/decisions/campaigns/{decisions[0].campaign_id}/assemble/").status_code == 200
     for decision in decisions:
@@ -231,20 +237,20 @@ def test_every_registration_page_of_the_demo_opens(client, demo):
     """On behalf, quotas, bulk import and the lineage of the nominated model (workflows/demo_registration.py)."""
     on_behalf = MovementModel.objects.get(registered_on_behalf=True, nominated_from__isnull=True)
     assert (on_behalf.unit.name, on_behalf.registered_by_unit.name) == (
-        "Khu vực 3 phường Ninh Kiều",
-        "Đảng ủy phường Ninh Kiều",
+        "Khu vực 3 phường Cái Khế",
+        "Đảng ủy phường Cái Khế",
     )
     nominated = MovementModel.objects.get(nominated_from__isnull=False)
     source = nominated.nominated_from
     assert (source.stage, source.campaign.organising_unit.name, nominated.campaign.organising_unit.name) == (
         ModelStage.REPLICATION,
-        "Đảng ủy phường Ninh Kiều",
+        "Đảng ủy phường Cái Khế",
         "Thành ủy Cần Thơ",
     )
     assert AuditEvent.objects.filter(movement_model=source, action=AuditAction.MODEL_NOMINATED).count() == 1
     assert AuditEvent.objects.filter(movement_model=nominated, action=AuditAction.NOMINATION_RECEIVED).count() == 1
 
-    client.force_login(User.objects.get(username="thuongtruc_ninhkieu"))
+    client.force_login(User.objects.get(username="thuongtruc_caikhe"))
     campaign = nominated.campaign
     for url in (
         "/models/register/",
@@ -259,6 +265,10 @@ def test_every_registration_page_of_the_demo_opens(client, demo):
     ):
         assert client.get(url).status_code == 200, url
     shortfall = client.get(f"/models/quotas/{campaign.pk}/").context["shortfalls"]
-    assert [item["unit"].name for item in shortfall] == ["Đảng ủy phường Ninh Kiều"]
+    assert [item["unit"].name for item in shortfall] == [
+        "Đảng ủy phường Cái Khế",
+        "Đoàn Thanh niên phường Cái Khế",
+        "Hội Cựu chiến binh phường Cái Khế",
+    ]
     lineage = client.get(f"/models/{nominated.pk}/").content.decode()
     assert f'<a href="/models/{source.pk}/">{source.name}</a>' in lineage
