@@ -365,5 +365,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # django-axes says INFO for every routine step of a failed sign-in; its warnings (failures, lockouts) stay.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # fontTools logs every table it prunes while fpdf2 subsets the fonts of a PDF.
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
