@@ -157,7 +157,13 @@ def test_full_lifecycle_runs_as_the_app_role(as_app_role, world, dossier):
     assert actions_of(model)[-1] == "task_completed"
     assert len(actions_of(model)) == AuditChainHead.objects.get(chain_key=f"model:{model.pk}").sequence
     last_of_model = AuditEvent.objects.filter(movement_model=model).order_by("sequence").last()
-    assert digest.heads == {f"model:{model.pk}": [len(actions_of(model)), last_of_model.record_hash]}
+    # The decision is a record about no single model: the one record of the global chain.
+    issued = AuditEvent.objects.get(action="decision_issued")
+    assert (issued.chain_key, issued.sequence) == ("global", 1)
+    assert digest.heads == {
+        f"model:{model.pk}": [len(actions_of(model)), last_of_model.record_hash],
+        "global": [1, issued.record_hash],
+    }
     assert out.getvalue().startswith("TOÀN VẸN:")
 
 
