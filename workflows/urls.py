@@ -60,6 +60,8 @@ decisions_application = Application(
     title=_("Quyết định công nhận"),
     icon="gavel",
     app_name="decisions",
+    # One page list, no sub-menu (viewflow otherwise prints "No viewsets found" in the sidebar).
+    menu_template_name=None,
     urlpatterns=decision_urls.urlpatterns,
 )
 
@@ -67,6 +69,8 @@ awards_application = Application(
     title=_("Khen thưởng"),
     icon="military_tech",
     app_name="awards",
+    # One page list, no sub-menu (viewflow otherwise prints "No viewsets found" in the sidebar).
+    menu_template_name=None,
     urlpatterns=award_urls.urlpatterns,
 )
 

@@ -172,3 +172,11 @@ def test_the_recognise_task_page_asks_no_number_and_links_to_the_assembly_with_t
     assert f'href="/decisions/campaigns/{world.campaign.pk}/assemble/?model={model.pk}"' in page
     assembly = client.get(f"/decisions/campaigns/{world.campaign.pk}/assemble/?model={model.pk}").content.decode()
     assert f'value="{model.pk}" aria-label="Hũ gạo tình thương" checked' in assembly
+
+
+@pytest.mark.parametrize("url", ["/decisions/", "/awards/"])
+def test_the_decision_and_award_pages_show_the_sidebar_without_viewflow_s_menu_warning(client, world, url):
+    client.force_login(world.chair)
+    page = client.get(url).content.decode()
+    assert "No viewsets found" not in page
+    assert 'href="/decisions/"' in page and 'href="/awards/"' in page
